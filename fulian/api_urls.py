@@ -1,1 +1,21 @@
-urlpatterns = []
+"""The REST API: /api/v1/…, its OpenAPI schema and browsable docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from fulian.accounts.api import PositionViewSet, UserViewSet
+from fulian.core.api import TokenView
+from fulian.orgs.api import OrgViewSet
+
+router = DefaultRouter()
+router.register("orgs", OrgViewSet, basename="org")
+router.register("users", UserViewSet, basename="user")
+router.register("positions", PositionViewSet, basename="position")
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

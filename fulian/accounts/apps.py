@@ -18,7 +18,11 @@ class AccountsConfig(AppConfig):
         audit.register(Position)
         navigation.register(
             navigation.NavItem(
-                key="users", label=_("用户与岗位"), url_name="accounts:user_list",
-                perm="accounts.view_user", icon="people", order=80,
+                key="users",
+                label=_("用户与岗位"),
+                url_name="accounts:user_list",
+                perm="accounts.view_user",
+                icon="people",
+                order=80,
             )
         )

@@ -37,9 +37,15 @@ class PasswordExpiryMiddleware:
             changed = user.password_changed_at
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             expired = changed is None or changed < timezone.now() - timedelta(days=max_age)
-            if expired and request.path not in allowed and not request.path.startswith(
-                    settings.STATIC_URL if settings.STATIC_URL.startswith("/")
-                    else "/" + settings.STATIC_URL):
+            if (
+                expired
+                and request.path not in allowed
+                and not request.path.startswith(
+                    settings.STATIC_URL
+                    if settings.STATIC_URL.startswith("/")
+                    else "/" + settings.STATIC_URL
+                )
+            ):
                 return redirect("accounts:password_change")
         return self.get_response(request)
 
@@ -56,5 +62,6 @@ class CurrentPositionMiddleware:
             positions = current_positions(request.user)
             chosen = request.session.get(SESSION_POSITION_KEY)
             request.position = next((p for p in positions if p.pk == chosen), None) or (
-                positions[0] if positions else None)
+                positions[0] if positions else None
+            )
         return self.get_response(request)

@@ -58,8 +58,13 @@ class ScopeKind(models.TextChoices):
 
 
 # Narrow to wide; used to explain refusals, the real check is scope.covers().
-SCOPE_BREADTH = {ScopeKind.SELF: 0, ScopeKind.ORG: 1, ScopeKind.LISTED: 1,
-                 ScopeKind.SUBTREE: 2, ScopeKind.ALL: 3}
+SCOPE_BREADTH = {
+    ScopeKind.SELF: 0,
+    ScopeKind.ORG: 1,
+    ScopeKind.LISTED: 1,
+    ScopeKind.SUBTREE: 2,
+    ScopeKind.ALL: 3,
+}
 
 
 class Role(models.Model):
@@ -68,7 +73,8 @@ class Role(models.Model):
     description = models.CharField(_("说明"), max_length=200, blank=True)
     scope_kind = models.CharField(_("数据范围"), max_length=10, choices=ScopeKind.choices)
     anchor_at_federation = models.BooleanField(
-        _("部室岗位按所在妇联计算范围"), default=False,
+        _("部室岗位按所在妇联计算范围"),
+        default=False,
         help_text=_("岗位设在内设部室时，数据范围以部室所属的妇联为起点"),
     )
     permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True)
@@ -103,30 +109,40 @@ class PositionQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(
-            Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on),
-            user__is_active=True, org__status="active",
+            Q(start_date__lte=on),
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            user__is_active=True,
+            org__status="active",
         )
 
 
 class Position(models.Model):
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="positions")
-    org = models.ForeignKey("orgs.Org", verbose_name=_("组织"), on_delete=models.PROTECT,
-                            related_name="positions")
-    role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT,
-                             related_name="positions")
-    post = models.CharField(_("职务类别"), max_length=20, choices=Post.choices,
-                            default=Post.STAFF)
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="positions"
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("组织"), on_delete=models.PROTECT, related_name="positions"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="positions"
+    )
+    post = models.CharField(_("职务类别"), max_length=20, choices=Post.choices, default=Post.STAFF)
     title = models.CharField(_("职务名称"), max_length=50, blank=True)
     is_full_time = models.BooleanField(_("专职"), default=True)
     start_date = models.DateField(_("任职开始"), default=timezone.localdate)
     end_date = models.DateField(_("任职结束"), null=True, blank=True)
     listed_orgs = models.ManyToManyField(
-        "orgs.Org", verbose_name=_("指定组织"), blank=True, related_name="+",
+        "orgs.Org",
+        verbose_name=_("指定组织"),
+        blank=True,
+        related_name="+",
         help_text=_("数据范围为“指定组织”时生效"),
     )
     oversees = models.ManyToManyField(
-        "orgs.Org", verbose_name=_("分管部室"), blank=True, related_name="overseen_by",
+        "orgs.Org",
+        verbose_name=_("分管部室"),
+        blank=True,
+        related_name="overseen_by",
         help_text=_("副主席分管的部室（分管领导）"),
     )
 

@@ -58,11 +58,13 @@ class Scope:
                 return False
         if not all(self.covers_path(path) for _, path in other.orgs):
             return False
-        return not (other.own_user_id and other.own_user_id != self.own_user_id
-                    and not (self.subtrees or self.orgs))
+        return not (
+            other.own_user_id
+            and other.own_user_id != self.own_user_id
+            and not (self.subtrees or self.orgs)
+        )
 
-    def as_q(self, *, org_field: str | None, path_field: str | None,
-             owner_field: str | None) -> Q:
+    def as_q(self, *, org_field: str | None, path_field: str | None, owner_field: str | None) -> Q:
         if self.everything:
             return Q()
         q = Q(pk__in=[])  # matches nothing; the parts below widen it
@@ -119,11 +121,23 @@ def union(scopes: list[Scope]) -> Scope:
         return EVERYTHING
     subtrees = [item for s in scopes for item in s.subtrees]
     compacted = _compact(subtrees)
-    orgs = tuple(sorted({item for s in scopes for item in s.orgs
-                         if not any(item[1].startswith(p) for _, p in compacted)}))
+    orgs = tuple(
+        sorted(
+            {
+                item
+                for s in scopes
+                for item in s.orgs
+                if not any(item[1].startswith(p) for _, p in compacted)
+            }
+        )
+    )
     owner = next((s.own_user_id for s in scopes if s.own_user_id), None)
-    return Scope(subtrees=compacted, orgs=orgs, own_user_id=owner,
-                 kinds=frozenset(k for s in scopes for k in s.kinds))
+    return Scope(
+        subtrees=compacted,
+        orgs=orgs,
+        own_user_id=owner,
+        kinds=frozenset(k for s in scopes for k in s.kinds),
+    )
 
 
 def current_positions(user) -> list[Position]:
@@ -133,7 +147,8 @@ def current_positions(user) -> list[Position]:
     cached = getattr(user, "_current_positions", None)
     if cached is None:
         cached = list(
-            Position.objects.current().filter(user_id=user.pk)
+            Position.objects.current()
+            .filter(user_id=user.pk)
             .select_related("org", "role")
             .prefetch_related("role__permissions__content_type", "listed_orgs")
             .order_by("org__depth", "id")
@@ -158,10 +173,13 @@ def scope_for(user, perm: str) -> Scope:
         return EVERYTHING
     cache = user.__dict__.setdefault("_scope_cache", {})
     if perm not in cache:
-        cache[perm] = union([
-            position_scope(p) for p in current_positions(user)
-            if perm in role_permission_codes(p.role)
-        ])
+        cache[perm] = union(
+            [
+                position_scope(p)
+                for p in current_positions(user)
+                if perm in role_permission_codes(p.role)
+            ]
+        )
     return cache[perm]
 
 
@@ -182,11 +200,13 @@ def filter_queryset(queryset: models.QuerySet, user, perm: str) -> models.QueryS
     custom = getattr(model, "scope_filter", None)
     if callable(custom):
         return queryset.filter(custom(scope))
-    return queryset.filter(scope.as_q(
-        org_field=getattr(model, "scope_org_field", None),
-        path_field=getattr(model, "scope_path_field", None),
-        owner_field=getattr(model, "scope_owner_field", None),
-    ))
+    return queryset.filter(
+        scope.as_q(
+            org_field=getattr(model, "scope_org_field", None),
+            path_field=getattr(model, "scope_path_field", None),
+            owner_field=getattr(model, "scope_owner_field", None),
+        )
+    )
 
 
 def can_see_org(user, perm: str, org: Org) -> bool:

@@ -12,8 +12,13 @@ from .scope import filter_queryset
 def users_visible_to(*, viewer) -> QuerySet[User]:
     """Users with a position at an org in the viewer's scope."""
     return filter_queryset(User.objects.all(), viewer, "accounts.view_user").prefetch_related(
-        Prefetch("positions", queryset=Position.objects.current()
-                 .select_related("org", "role").order_by("org__depth")))
+        Prefetch(
+            "positions",
+            queryset=Position.objects.current()
+            .select_related("org", "role")
+            .order_by("org__depth"),
+        )
+    )
 
 
 def user_get_for_viewer(*, viewer, user_id) -> User:
@@ -46,6 +51,8 @@ def roles_grantable_by(*, actor) -> list[Role]:
     if actor.is_superuser:
         return list(roles)
     own = actor.get_all_permissions()
-    return [r for r in roles
-            if all(f"{p.content_type.app_label}.{p.codename}" in own
-                   for p in r.permissions.all())]
+    return [
+        r
+        for r in roles
+        if all(f"{p.content_type.app_label}.{p.codename}" in own for p in r.permissions.all())
+    ]

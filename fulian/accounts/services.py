@@ -37,8 +37,11 @@ def _require_over_user(actor, perm: str, user: User) -> None:
     """The actor manages a user only if one of the user's positions is in her scope."""
     if actor is None:
         return
-    if not User.objects.filter(pk=user.pk).filter(
-            User.scope_filter(_require(actor, perm))).exists():
+    if (
+        not User.objects.filter(pk=user.pk)
+        .filter(User.scope_filter(_require(actor, perm)))
+        .exists()
+    ):
         raise PermissionDenied(_("您没有此操作的权限"))
 
 
@@ -51,22 +54,27 @@ def check_not_wider(*, actor, role: Role, org: Org, listed_orgs=()) -> None:
     if actor is None or actor.is_superuser:
         return
     probe = Position(user=actor, org=org, role=role)
-    probe_scope = data_scope.position_scope(probe) if role.scope_kind != ScopeKind.LISTED \
+    probe_scope = (
+        data_scope.position_scope(probe)
+        if role.scope_kind != ScopeKind.LISTED
         else data_scope.Scope(orgs=tuple((o.pk, o.path) for o in listed_orgs))
+    )
     if role.scope_kind == ScopeKind.SELF:
         probe_scope = data_scope.Scope(orgs=((org.pk, org.path),))
     for permission in role.permissions.select_related("content_type"):
         code = _perm_code(permission)
         if not data_scope.scope_for(actor, code).covers(probe_scope):
             raise PermissionDenied(
-                _("不能授予超出您自身范围的角色：“%(role)s”含有权限“%(perm)s”，"
-                  "其数据范围超出了您的授权范围") % {"role": role.name, "perm": permission.name}
+                _(
+                    "不能授予超出您自身范围的角色：“%(role)s”含有权限“%(perm)s”，"
+                    "其数据范围超出了您的授权范围"
+                )
+                % {"role": role.name, "perm": permission.name}
             )
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, full_name: str, password: str,
-                email: str = "") -> User:
+def user_create(*, actor, username: str, full_name: str, password: str, email: str = "") -> User:
     """Create an account; the password must meet the configured rules."""
     _require(actor, "accounts.add_user")
     username = (username or "").strip()
@@ -87,8 +95,9 @@ def user_create(*, actor, username: str, full_name: str, password: str,
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, full_name: str | None = None,
-                email: str | None = None) -> User:
+def user_update(
+    *, actor, user: User, full_name: str | None = None, email: str | None = None
+) -> User:
     _require_over_user(actor, "accounts.change_user", user)
     fields = []
     if full_name is not None:
@@ -129,8 +138,9 @@ def _end_sessions(user: User) -> None:
 
 
 @transaction.atomic
-def user_change_password(*, actor, user: User, new_password: str,
-                         old_password: str | None = None) -> User:
+def user_change_password(
+    *, actor, user: User, new_password: str, old_password: str | None = None
+) -> User:
     """Her own change needs the old password; an administrator's reset does not."""
     if actor is not None and actor.pk == user.pk:
         if old_password is None or not user.check_password(old_password):
@@ -148,10 +158,20 @@ def user_change_password(*, actor, user: User, new_password: str,
 
 
 @transaction.atomic
-def position_grant(*, actor, user: User, org: Org, role: Role, post: str = Post.STAFF,
-                   title: str = "", start_date: datetime.date | None = None,
-                   end_date: datetime.date | None = None, listed_orgs=(), oversees=(),
-                   is_full_time: bool = True) -> Position:
+def position_grant(
+    *,
+    actor,
+    user: User,
+    org: Org,
+    role: Role,
+    post: str = Post.STAFF,
+    title: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    listed_orgs=(),
+    oversees=(),
+    is_full_time: bool = True,
+) -> Position:
     """Give a user a position; never wider than the granter's own role and scope."""
     _require(actor, "accounts.add_position", org)
     if org.status != OrgStatus.ACTIVE:
@@ -165,8 +185,16 @@ def position_grant(*, actor, user: User, org: Org, role: Role, post: str = Post.
     for overseen in oversees:
         if not overseen.path.startswith(org.federation().path):
             raise ValidationError(_("分管部室须属于本妇联"))
-    position = Position(user=user, org=org, role=role, post=post, title=title.strip(),
-                        start_date=start_date, end_date=end_date, is_full_time=is_full_time)
+    position = Position(
+        user=user,
+        org=org,
+        role=role,
+        post=post,
+        title=title.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        is_full_time=is_full_time,
+    )
     with audit.acting_as(actor):
         position.save()
         if listed_orgs:
@@ -178,8 +206,7 @@ def position_grant(*, actor, user: User, org: Org, role: Role, post: str = Post.
 
 
 @transaction.atomic
-def position_end(*, actor, position: Position, end_date: datetime.date | None = None
-                 ) -> Position:
+def position_end(*, actor, position: Position, end_date: datetime.date | None = None) -> Position:
     _require(actor, "accounts.change_position", position.org)
     end_date = end_date or timezone.localdate()
     if end_date < position.start_date:
@@ -192,9 +219,17 @@ def position_end(*, actor, position: Position, end_date: datetime.date | None = 
 
 
 @transaction.atomic
-def role_save(*, actor, code: str, name: str, scope_kind: str, permissions: list[Permission],
-              description: str = "", anchor_at_federation: bool = False,
-              role: Role | None = None) -> Role:
+def role_save(
+    *,
+    actor,
+    code: str,
+    name: str,
+    scope_kind: str,
+    permissions: list[Permission],
+    description: str = "",
+    anchor_at_federation: bool = False,
+    role: Role | None = None,
+) -> Role:
     """Create or edit a role; nobody puts in a role a permission she does not hold."""
     _require(actor, "accounts.change_role" if role else "accounts.add_role")
     if actor is not None and not actor.is_superuser:
@@ -202,9 +237,11 @@ def role_save(*, actor, code: str, name: str, scope_kind: str, permissions: list
         missing = [p.name for p in permissions if _perm_code(p) not in own]
         if missing:
             raise PermissionDenied(
-                _("不能授予您自己没有的权限：%(perms)s") % {"perms": "、".join(missing)})
+                _("不能授予您自己没有的权限：%(perms)s") % {"perms": "、".join(missing)}
+            )
         if scope_kind == ScopeKind.ALL and not any(
-                data_scope.scope_for(actor, _perm_code(p)).everything for p in permissions):
+            data_scope.scope_for(actor, _perm_code(p)).everything for p in permissions
+        ):
             raise PermissionDenied(_("不能创建数据范围为“全部”的角色"))
     role = role or Role(code=code)
     role.name, role.scope_kind = name.strip(), scope_kind

@@ -12,13 +12,21 @@ class CoreConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem(
-                key="audit", label=_("审计日志"), url_name="core:audit_list",
-                perm="core.view_auditevent", icon="shield-check", order=90,
+                key="audit",
+                label=_("审计日志"),
+                url_name="core:audit_list",
+                perm="core.view_auditevent",
+                icon="shield-check",
+                order=90,
             )
         )
         navigation.register(
             navigation.NavItem(
-                key="holidays", label=_("节假日"), url_name="core:holiday_list",
-                perm="core.view_holiday", icon="calendar3", order=95,
+                key="holidays",
+                label=_("节假日"),
+                url_name="core:holiday_list",
+                perm="core.view_holiday",
+                icon="calendar3",
+                order=95,
             )
         )

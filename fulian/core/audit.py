@@ -81,8 +81,17 @@ def _org_of(instance) -> Any:
     return None
 
 
-def _write(action: str, instance=None, *, changes=None, detail=None, verb="", org=None,
-           actor=None, object_repr: str | None = None) -> AuditEvent:
+def _write(
+    action: str,
+    instance=None,
+    *,
+    changes=None,
+    detail=None,
+    verb="",
+    org=None,
+    actor=None,
+    object_repr: str | None = None,
+) -> AuditEvent:
     ctx = current_context()
     org = org if org is not None else (_org_of(instance) if instance is not None else None)
     event = AuditEvent(
@@ -107,19 +116,38 @@ def _write(action: str, instance=None, *, changes=None, detail=None, verb="", or
 
 def record_action(verb: str, instance=None, *, detail=None, changes=None, org=None, actor=None):
     """Record a business action that signals cannot see (a subtree move, a bulk import)."""
-    return _write(AuditEvent.Action.ACTION, instance, verb=verb, detail=detail,
-                  changes=changes, org=org, actor=actor)
+    return _write(
+        AuditEvent.Action.ACTION,
+        instance,
+        verb=verb,
+        detail=detail,
+        changes=changes,
+        org=org,
+        actor=actor,
+    )
 
 
 def record_view(instance, *, fields=(), reason: str = "", actor=None):
     """The view-log API: modules call it for every read of a sensitive record or field."""
-    return _write(AuditEvent.Action.VIEW, instance, verb="view",
-                  detail={"fields": list(fields), "reason": reason}, actor=actor)
+    return _write(
+        AuditEvent.Action.VIEW,
+        instance,
+        verb="view",
+        detail={"fields": list(fields), "reason": reason},
+        actor=actor,
+    )
 
 
 def record_export(*, what: str, rows: int, filters: dict, masked: bool, org=None, actor=None):
-    return _write(AuditEvent.Action.EXPORT, None, verb="export", object_repr=what, org=org,
-                  detail={"rows": rows, "filters": filters, "masked": masked}, actor=actor)
+    return _write(
+        AuditEvent.Action.EXPORT,
+        None,
+        verb="export",
+        object_repr=what,
+        org=org,
+        detail={"rows": rows, "filters": filters, "masked": masked},
+        actor=actor,
+    )
 
 
 def record_auth(action: str, *, user=None, username: str = "", ip: str | None = None):
@@ -132,10 +160,12 @@ def record_auth(action: str, *, user=None, username: str = "", ip: str | None = 
 
 # --- change recording -------------------------------------------------------------
 
+
 def register(model: type[models.Model], *, exclude: tuple[str, ...] = ()) -> type[models.Model]:
     fields = [
-        f.attname for f in model._meta.concrete_fields if f.name not in exclude
-        and f.attname not in exclude
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.name not in exclude and f.attname not in exclude
     ]
     _registry[model] = fields
     uid = f"audit-{model._meta.label}"
@@ -145,7 +175,9 @@ def register(model: type[models.Model], *, exclude: tuple[str, ...] = ()) -> typ
     for m2m in model._meta.local_many_to_many:
         if m2m.name not in exclude:
             m2m_changed.connect(
-                _m2m_changed, sender=m2m.remote_field.through, weak=False,
+                _m2m_changed,
+                sender=m2m.remote_field.through,
+                weak=False,
                 dispatch_uid=f"{uid}-{m2m.name}",
             )
     return model
@@ -169,8 +201,11 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     if created:
-        changes = {f: [None, _plain(getattr(instance, f))] for f in _registry[sender]
-                   if getattr(instance, f) not in (None, "")}
+        changes = {
+            f: [None, _plain(getattr(instance, f))]
+            for f in _registry[sender]
+            if getattr(instance, f) not in (None, "")
+        }
         _write(AuditEvent.Action.CREATE, instance, changes=changes)
         return
     before = getattr(instance, "_audit_before", None) or {}
@@ -194,13 +229,14 @@ def _m2m_changed(sender, instance, action, pk_set, model, **kwargs):
     if type(instance) not in _registry:
         return
     field = next(
-        (m.name for m in type(instance)._meta.many_to_many
-         if m.remote_field.through is sender), sender.__name__,
+        (m.name for m in type(instance)._meta.many_to_many if m.remote_field.through is sender),
+        sender.__name__,
     )
     _write(
-        AuditEvent.Action.UPDATE, instance, verb=f"m2m:{action.removeprefix('post_')}",
-        changes={field: {"action": action.removeprefix("post_"),
-                         "ids": sorted(pk_set or [])}},
+        AuditEvent.Action.UPDATE,
+        instance,
+        verb=f"m2m:{action.removeprefix('post_')}",
+        changes={field: {"action": action.removeprefix("post_"), "ids": sorted(pk_set or [])}},
     )
 
 
@@ -214,13 +250,21 @@ def record_created_many(instances) -> None:
         if fields is None:
             continue
         org = _org_of(instance)
-        rows.append(AuditEvent(
-            action=AuditEvent.Action.CREATE, ip=ctx.ip, org=org,
-            org_path=getattr(org, "path", "") or "",
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=str(instance.pk), object_repr=str(instance)[:255],
-            changes={f: [None, _plain(getattr(instance, f))] for f in fields
-                     if getattr(instance, f) not in (None, "")},
-            **_actor_fields(ctx.actor),
-        ))
+        rows.append(
+            AuditEvent(
+                action=AuditEvent.Action.CREATE,
+                ip=ctx.ip,
+                org=org,
+                org_path=getattr(org, "path", "") or "",
+                content_type=ContentType.objects.get_for_model(model),
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:255],
+                changes={
+                    f: [None, _plain(getattr(instance, f))]
+                    for f in fields
+                    if getattr(instance, f) not in (None, "")
+                },
+                **_actor_fields(ctx.actor),
+            )
+        )
     AuditEvent.objects.bulk_create(rows, batch_size=1000)

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-__all__ = ["PermissionDenied", "ValidationError", "RowErrors"]
+__all__ = ["PermissionDenied", "RowErrors", "ValidationError"]
 
 
 class RowErrors(ValidationError):

@@ -93,24 +93,32 @@ class ListPage(LoginRequiredMixin, View):
         queryset = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(request.GET or None, queryset=queryset,
-                                             request=request)
-            queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else (
-                queryset if not filterset.is_bound else queryset.none())
+            filterset = self.filterset_class(
+                request.GET or None, queryset=queryset, request=request
+            )
+            queryset = (
+                filterset.qs
+                if filterset.is_bound and filterset.is_valid()
+                else (queryset if not filterset.is_bound else queryset.none())
+            )
         if request.GET.get("export") == "xlsx":
             return self.export(queryset)
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
         columns = self.get_columns()
         rows = [
-            [(c.display(obj), c.link(obj) if c.link else None) for c in columns]
+            [(c.label, c.display(obj), c.link(obj) if c.link else None) for c in columns]
             for obj in page.object_list
         ]
         query = request.GET.copy()
         query.pop("page", None)
         context = {
-            "title": self.title, "columns": columns, "rows": rows, "page": page,
-            "filterset": filterset, "querystring": query.urlencode(),
+            "title": self.title,
+            "columns": columns,
+            "rows": rows,
+            "page": page,
+            "filterset": filterset,
+            "querystring": query.urlencode(),
             **self.get_extra_context(),
         }
         template = self.template_name
@@ -132,10 +140,17 @@ class ListPage(LoginRequiredMixin, View):
             sheet.append([c.display(obj) for c in columns])
             count += 1
         filters = {k: v for k, v in self.request.GET.items() if k != "export"}
-        audit.record_export(what=str(self.title), rows=count, filters=filters, masked=True,
-                            org=self.export_org(), actor=self.request.user)
+        audit.record_export(
+            what=str(self.title),
+            rows=count,
+            filters=filters,
+            masked=True,
+            org=self.export_org(),
+            actor=self.request.user,
+        )
         response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         stamp = timezone.localdate().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.xlsx"'
         workbook.save(response)

@@ -15,7 +15,11 @@ class OrgsConfig(AppConfig):
         audit.register(Org)
         navigation.register(
             navigation.NavItem(
-                key="orgs", label=_("组织网络"), url_name="orgs:tree",
-                perm="orgs.view_org", icon="diagram-3", order=10,
+                key="orgs",
+                label=_("组织网络"),
+                url_name="orgs:tree",
+                perm="orgs.view_org",
+                icon="diagram-3",
+                order=10,
             )
         )

@@ -12,8 +12,11 @@ from .models import ADMIN_LEVEL, CODE_PREFIX_LENGTH, GENERATED_CODE_LETTER, OrgK
 DIVISION_CODE_RE = re.compile(r"^\d{12}$")
 # Where each level's own digits sit in the code.
 _SEGMENT = {
-    OrgKind.PROVINCE: (0, 2), OrgKind.CITY: (2, 4), OrgKind.COUNTY: (4, 6),
-    OrgKind.TOWN: (6, 9), OrgKind.VILLAGE: (9, 12),
+    OrgKind.PROVINCE: (0, 2),
+    OrgKind.CITY: (2, 4),
+    OrgKind.COUNTY: (4, 6),
+    OrgKind.TOWN: (6, 9),
+    OrgKind.VILLAGE: (9, 12),
 }
 
 
@@ -30,8 +33,9 @@ def level_of_division_code(code: str) -> OrgKind | None:
     return None
 
 
-def validate_division_code(code: str, kind: str, parent_code: str | None,
-                           parent_kind: str | None) -> None:
+def validate_division_code(
+    code: str, kind: str, parent_code: str | None, parent_kind: str | None
+) -> None:
     """Raise ValidationError (in Chinese) unless ``code`` fits ``kind`` under the parent."""
     if not DIVISION_CODE_RE.match(code or ""):
         raise ValidationError(_("区划代码应为12位数字"), code="division_format")
@@ -61,7 +65,8 @@ def next_generated_code(parent_code: str, kind: str, sibling_codes: list[str]) -
     """The next free code of ``kind`` under the parent, e.g. ``321200000000-D003``."""
     prefix = generated_code_prefix(parent_code, kind)
     numbers = [
-        int(code[len(prefix):]) for code in sibling_codes
-        if code.startswith(prefix) and code[len(prefix):].isdigit()
+        int(code[len(prefix) :])
+        for code in sibling_codes
+        if code.startswith(prefix) and code[len(prefix) :].isdigit()
     ]
     return f"{prefix}{(max(numbers, default=0) + 1):03d}"

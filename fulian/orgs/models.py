@@ -29,7 +29,7 @@ def encode_segment(org_id: int) -> str:
 
 def decode_path(path: str) -> list[int]:
     """The ids of the org and its ancestors, root first."""
-    return [int(path[i:i + SEGMENT_WIDTH], 36) for i in range(0, len(path), SEGMENT_WIDTH)]
+    return [int(path[i : i + SEGMENT_WIDTH], 36) for i in range(0, len(path), SEGMENT_WIDTH)]
 
 
 class OrgKind(models.TextChoices):
@@ -50,19 +50,31 @@ class OrgKind(models.TextChoices):
 
 # The six administrative levels, top down; each may only hang under the one before.
 ADMINISTRATIVE_KINDS = [
-    OrgKind.NATIONAL, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWN,
+    OrgKind.NATIONAL,
+    OrgKind.PROVINCE,
+    OrgKind.CITY,
+    OrgKind.COUNTY,
+    OrgKind.TOWN,
     OrgKind.VILLAGE,
 ]
 ADMIN_LEVEL = {kind: level for level, kind in enumerate(ADMINISTRATIVE_KINDS, start=1)}
 # Division-code digits that identify a unit at each level (2-2-2-3-3).
 CODE_PREFIX_LENGTH = {
-    OrgKind.NATIONAL: 0, OrgKind.PROVINCE: 2, OrgKind.CITY: 4, OrgKind.COUNTY: 6,
-    OrgKind.TOWN: 9, OrgKind.VILLAGE: 12,
+    OrgKind.NATIONAL: 0,
+    OrgKind.PROVINCE: 2,
+    OrgKind.CITY: 4,
+    OrgKind.COUNTY: 6,
+    OrgKind.TOWN: 9,
+    OrgKind.VILLAGE: 12,
 }
 # Prefix letters of generated codes for orgs that have no division code.
 GENERATED_CODE_LETTER = {
-    OrgKind.DEPARTMENT: "D", OrgKind.ENTERPRISE: "E", OrgKind.CHAMBER: "C",
-    OrgKind.LIAISON_OFFICE: "L", OrgKind.AGENCY_COMMITTEE: "A", OrgKind.SOCIAL_ORG: "S",
+    OrgKind.DEPARTMENT: "D",
+    OrgKind.ENTERPRISE: "E",
+    OrgKind.CHAMBER: "C",
+    OrgKind.LIAISON_OFFICE: "L",
+    OrgKind.AGENCY_COMMITTEE: "A",
+    OrgKind.SOCIAL_ORG: "S",
     OrgKind.VOLUNTEER_TEAM: "V",
 }
 # 非公经济组织 and 新社会组织, counted beside coverage.
@@ -100,32 +112,49 @@ class OrgQuerySet(models.QuerySet):
 class Org(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(
-        _("简称"), max_length=20, blank=True,
+        _("简称"),
+        max_length=20,
+        blank=True,
         help_text=_("用于文号等，如“泰”"),
     )
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     code = models.CharField(_("代码"), max_length=64, unique=True)
     urban_rural = models.CharField(
-        _("城乡分类"), max_length=3, choices=UrbanRural.choices, blank=True,
+        _("城乡分类"),
+        max_length=3,
+        choices=UrbanRural.choices,
+        blank=True,
     )
     has_federation = models.BooleanField(
-        _("已建妇女组织"), default=True,
+        _("已建妇女组织"),
+        default=True,
         help_text=_("行政单位是否已建立妇联（妇代会），用于计算组建率"),
     )
     status = models.CharField(
-        _("状态"), max_length=10, choices=OrgStatus.choices, default=OrgStatus.ACTIVE,
+        _("状态"),
+        max_length=10,
+        choices=OrgStatus.choices,
+        default=OrgStatus.ACTIVE,
         db_index=True,
     )
     closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
     closed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("并入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="merged_from",
     )
     # Cached child count so the tree browser shows expanders without counting rows.
@@ -145,8 +174,9 @@ class Org(models.Model):
         ordering = ["path"]
         indexes = [
             # LIKE 'prefix%' on PostgreSQL needs a pattern-ops index under a non-C collation.
-            models.Index(fields=["path"], name="org_path_prefix_idx",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
             models.Index(fields=["name"], name="org_name_idx"),
         ]

@@ -29,8 +29,9 @@ def orgs_visible_to(*, viewer, perm: str = VIEW) -> QuerySet[Org]:
 def org_get_for_viewer(*, viewer, org_id, perm: str = VIEW) -> Org:
     """One org, or 404 when it is missing or outside the viewer's scope (the same answer)."""
     try:
-        return orgs_visible_to(viewer=viewer, perm=perm).select_related("parent").get(
-            pk=int(org_id))
+        return (
+            orgs_visible_to(viewer=viewer, perm=perm).select_related("parent").get(pk=int(org_id))
+        )
     except (Org.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -44,8 +45,9 @@ def org_roots_for_viewer(*, viewer, perm: str = VIEW) -> QuerySet[Org]:
     return Org.objects.filter(pk__in=ids).order_by("path")
 
 
-def org_children_for_viewer(*, viewer, parent: Org, include_closed: bool = False,
-                            perm: str = VIEW) -> QuerySet[Org]:
+def org_children_for_viewer(
+    *, viewer, parent: Org, include_closed: bool = False, perm: str = VIEW
+) -> QuerySet[Org]:
     qs = orgs_visible_to(viewer=viewer, perm=perm).filter(parent=parent)
     if not include_closed:
         qs = qs.filter(status=OrgStatus.ACTIVE)
@@ -89,24 +91,32 @@ class Coverage:
 
 def org_coverage(*, viewer, org: Org) -> Coverage:
     """组建率 of the subtree by administrative level, and new-sector org counts."""
-    subtree = orgs_visible_to(viewer=viewer).filter(
-        path__startswith=org.path, status=OrgStatus.ACTIVE).exclude(pk=org.pk)
+    subtree = (
+        orgs_visible_to(viewer=viewer)
+        .filter(path__startswith=org.path, status=OrgStatus.ACTIVE)
+        .exclude(pk=org.pk)
+    )
     below = [k for k in ADMIN_LEVEL if ADMIN_LEVEL[k] > (org.admin_level or 0)]
     counts = {
-        row["kind"]: row for row in subtree.filter(kind__in=below + NEW_ECONOMIC_KINDS
-                                                   + NEW_SOCIAL_KINDS)
-        .values("kind").annotate(total=Count("id"),
-                                 with_fed=Count("id", filter=Q(has_federation=True)))
+        row["kind"]: row
+        for row in subtree.filter(kind__in=below + NEW_ECONOMIC_KINDS + NEW_SOCIAL_KINDS)
+        .values("kind")
+        .annotate(total=Count("id"), with_fed=Count("id", filter=Q(has_federation=True)))
     }
     levels = [
-        CoverageRow(kind=k, label=OrgKind(k).label, total=counts[k]["total"],
-                    with_federation=counts[k]["with_fed"])
-        for k in below if k in counts
+        CoverageRow(
+            kind=k,
+            label=OrgKind(k).label,
+            total=counts[k]["total"],
+            with_federation=counts[k]["with_fed"],
+        )
+        for k in below
+        if k in counts
     ]
     return Coverage(
         levels=levels,
-        new_economic={OrgKind(k).label: counts.get(k, {}).get("total", 0)
-                      for k in NEW_ECONOMIC_KINDS},
-        new_social={OrgKind(k).label: counts.get(k, {}).get("total", 0)
-                    for k in NEW_SOCIAL_KINDS},
+        new_economic={
+            OrgKind(k).label: counts.get(k, {}).get("total", 0) for k in NEW_ECONOMIC_KINDS
+        },
+        new_social={OrgKind(k).label: counts.get(k, {}).get("total", 0) for k in NEW_SOCIAL_KINDS},
     )

@@ -48,15 +48,20 @@ def validate_placement(kind: str, parent: Org | None) -> None:
         if parent.kind != expected:
             raise ValidationError(
                 _("%(kind)s的上级应为%(expected)s，而“%(parent)s”是%(actual)s")
-                % {"kind": OrgKind(kind).label, "expected": OrgKind(expected).label,
-                   "parent": parent.name, "actual": OrgKind(parent.kind).label}
+                % {
+                    "kind": OrgKind(kind).label,
+                    "expected": OrgKind(expected).label,
+                    "parent": parent.name,
+                    "actual": OrgKind(parent.kind).label,
+                }
             )
 
 
 def _validate_code(kind: str, code: str, parent: Org | None) -> None:
     if kind in ADMIN_LEVEL:
-        validate_division_code(code, kind, parent.code if parent else None,
-                               parent.kind if parent else None)
+        validate_division_code(
+            code, kind, parent.code if parent else None, parent.kind if parent else None
+        )
 
 
 def _assign_code(kind: str, code: str, parent: Org | None) -> str:
@@ -68,15 +73,26 @@ def _assign_code(kind: str, code: str, parent: Org | None) -> str:
         return code
     if code:
         return code
-    siblings = list(Org.objects.filter(
-        code__startswith=f"{parent.code}-", parent=parent).values_list("code", flat=True))
+    siblings = list(
+        Org.objects.filter(code__startswith=f"{parent.code}-", parent=parent).values_list(
+            "code", flat=True
+        )
+    )
     return next_generated_code(parent.code, kind, siblings)
 
 
 @transaction.atomic
-def org_create(*, actor, name: str, kind: str, parent: Org | None, code: str = "",
-               short_name: str = "", urban_rural: str = "",
-               has_federation: bool = True) -> Org:
+def org_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    parent: Org | None,
+    code: str = "",
+    short_name: str = "",
+    urban_rural: str = "",
+    has_federation: bool = True,
+) -> Org:
     """Create an org under ``parent``; division codes must match the parent's prefix."""
     _require(actor, "orgs.add_org", parent)
     name = (name or "").strip()
@@ -86,9 +102,17 @@ def org_create(*, actor, name: str, kind: str, parent: Org | None, code: str = "
     code = _assign_code(kind, code, parent)
     if Org.objects.filter(code=code).exists():
         raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code})
-    org = Org(name=name, kind=kind, parent=parent, code=code, short_name=short_name,
-              urban_rural=urban_rural, has_federation=has_federation,
-              path=f"~{uuid.uuid4().hex}", depth=(parent.depth + 1) if parent else 1)
+    org = Org(
+        name=name,
+        kind=kind,
+        parent=parent,
+        code=code,
+        short_name=short_name,
+        urban_rural=urban_rural,
+        has_federation=has_federation,
+        path=f"~{uuid.uuid4().hex}",
+        depth=(parent.depth + 1) if parent else 1,
+    )
     with audit.acting_as(actor), transaction.atomic():
         try:
             org.save()
@@ -144,7 +168,8 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
         except ValidationError as exc:
             raise ValidationError(
                 _("%(error)s。跨上级调整行政区划时请同时填写新的区划代码")
-                % {"error": exc.messages[0]}) from exc
+                % {"error": exc.messages[0]}
+            ) from exc
         if code != org.code:
             if Org.objects.filter(code=code).exists():
                 raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code})
@@ -163,7 +188,9 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
     org.refresh_from_db()
     with audit.acting_as(actor):
         audit.record_action(
-            "org_move", org, org=org,
+            "org_move",
+            org,
+            org=org,
             changes={"parent_id": [old_parent_id, new_parent.pk], "path": [old_path, new_path]},
             detail={"orgs_moved": moved},
         )
@@ -216,8 +243,9 @@ def org_merge(*, actor, source: Org, target: Org, on: datetime.date | None = Non
     source.closed_on = on or timezone.localdate()
     source.closed_reason = _("并入%(target)s") % {"target": target.name}
     with audit.acting_as(actor):
-        source.save(update_fields=["status", "merged_into", "closed_on", "closed_reason",
-                                   "updated_at"])
+        source.save(
+            update_fields=["status", "merged_into", "closed_on", "closed_reason", "updated_at"]
+        )
     signals.org_closed.send(sender=Org, org=source, actor=actor, merged_into=target)
     return source
 
@@ -232,6 +260,7 @@ def _recode_under(child: Org, new_parent: Org) -> str:
 
 
 # --- many at once (Excel import, seeding) -------------------------------------------
+
 
 @dataclass
 class NewOrg:
@@ -256,8 +285,7 @@ def orgs_create_many(*, actor, rows: list[NewOrg]) -> list[Org]:
     if not rows:
         return []
     codes = {row.code for row in rows if row.code}
-    known = {o.code: o for o in Org.objects.filter(
-        code__in={r.parent_code for r in rows} - codes)}
+    known = {o.code: o for o in Org.objects.filter(code__in={r.parent_code for r in rows} - codes)}
     for parent in known.values():
         _require(actor, "orgs.add_org", parent)
     created: dict[str, Org] = {}
@@ -275,20 +303,29 @@ def orgs_create_many(*, actor, rows: list[NewOrg]) -> list[Org]:
             code = row.code
             if row.kind not in ADMIN_LEVEL and not code:
                 if parent.code not in generated:
-                    generated[parent.code] = list(Org.objects.filter(
-                        parent=parent, code__startswith=f"{parent.code}-"
-                    ).values_list("code", flat=True))
+                    generated[parent.code] = list(
+                        Org.objects.filter(
+                            parent=parent, code__startswith=f"{parent.code}-"
+                        ).values_list("code", flat=True)
+                    )
                 siblings = generated[parent.code]
                 code = next_generated_code(parent.code, row.kind, siblings)
                 siblings.append(code)
             elif row.kind in ADMIN_LEVEL:
                 _validate_code(row.kind, code, parent)
-            batch.append(Org(
-                name=row.name, kind=row.kind, parent=parent, code=code,
-                short_name=row.short_name, urban_rural=row.urban_rural,
-                has_federation=row.has_federation, path=f"~{uuid.uuid4().hex}",
-                depth=parent.depth + 1,
-            ))
+            batch.append(
+                Org(
+                    name=row.name,
+                    kind=row.kind,
+                    parent=parent,
+                    code=code,
+                    short_name=row.short_name,
+                    urban_rural=row.urban_rural,
+                    has_federation=row.has_federation,
+                    path=f"~{uuid.uuid4().hex}",
+                    depth=parent.depth + 1,
+                )
+            )
         try:
             with transaction.atomic():
                 Org.objects.bulk_create(batch, batch_size=1000)
@@ -302,9 +339,17 @@ def orgs_create_many(*, actor, rows: list[NewOrg]) -> list[Org]:
         in_wave = {id(r) for r in wave}
         pending = [r for r in pending if id(r) not in in_wave]
     parent_ids = {o.parent_id for o in result}
-    Org.objects.filter(pk__in=parent_ids).update(child_count=Coalesce(Subquery(
-        Org.objects.filter(parent=OuterRef("pk")).values("parent")
-        .annotate(n=Count("id")).values("n")[:1]), 0))
+    Org.objects.filter(pk__in=parent_ids).update(
+        child_count=Coalesce(
+            Subquery(
+                Org.objects.filter(parent=OuterRef("pk"))
+                .values("parent")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+    )
     with audit.acting_as(actor):
         audit.record_created_many(result)
     return result
