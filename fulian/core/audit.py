@@ -194,6 +194,9 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     fields = _registry[sender]
     if update_fields:
         fields = [f for f in fields if f in update_fields or f.removesuffix("_id") in update_fields]
+    if not fields:  # only unaudited fields are saved (e.g. last_login)
+        instance._audit_before = {}
+        return
     instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 

@@ -114,14 +114,18 @@ def org_create(
         depth=(parent.depth + 1) if parent else 1,
     )
     with audit.acting_as(actor), transaction.atomic():
+        # The path holds the org's own id, so the row is written first with a
+        # placeholder (bulk_create: no signals) and audited once its path is real.
         try:
-            org.save()
+            with transaction.atomic():
+                Org.objects.bulk_create([org])
         except IntegrityError as exc:
             raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code}) from exc
         org.path = (parent.path if parent else "") + encode_segment(org.pk)
         Org.objects.filter(pk=org.pk).update(path=org.path)
         if parent:
             Org.objects.filter(pk=parent.pk).update(child_count=F("child_count") + 1)
+        audit.record_created_many([org])
     return org
 
 
@@ -161,6 +165,7 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
     if new_parent.pk == org.parent_id:
         raise ValidationError(_("新上级与原上级相同"))
     validate_placement(org.kind, new_parent)
+    code = org.code
     if org.kind in ADMIN_LEVEL:
         code = new_code or org.code
         try:
@@ -173,7 +178,7 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
         if code != org.code:
             if Org.objects.filter(code=code).exists():
                 raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code})
-            org_update(actor=actor, org=org, code=code)
+    old_code = org.code
     old_path = org.path
     new_path = new_parent.path + encode_segment(org.pk)
     depth_change = new_parent.depth + 1 - org.depth
@@ -182,7 +187,7 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,
     )
-    Org.objects.filter(pk=org.pk).update(parent=new_parent, updated_at=timezone.now())
+    Org.objects.filter(pk=org.pk).update(parent=new_parent, code=code, updated_at=timezone.now())
     Org.objects.filter(pk=old_parent_id).update(child_count=F("child_count") - 1)
     Org.objects.filter(pk=new_parent.pk).update(child_count=F("child_count") + 1)
     org.refresh_from_db()
@@ -191,7 +196,11 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
             "org_move",
             org,
             org=org,
-            changes={"parent_id": [old_parent_id, new_parent.pk], "path": [old_path, new_path]},
+            changes={
+                "parent_id": [old_parent_id, new_parent.pk],
+                "path": [old_path, new_path],
+                **({"code": [old_code, code]} if code != old_code else {}),
+            },
             detail={"orgs_moved": moved},
         )
     signals.subtree_moved.send(sender=Org, org=org, old_path=old_path, new_path=new_path)
@@ -251,12 +260,26 @@ def org_merge(*, actor, source: Org, target: Org, on: datetime.date | None = Non
 
 
 def _recode_under(child: Org, new_parent: Org) -> str:
-    """Keep the child's own digits, take the new parent's prefix (a merge of towns)."""
+    """The child's code under a new parent: keep its own digits when free, else the next."""
     from .models import CODE_PREFIX_LENGTH
 
-    prefix = CODE_PREFIX_LENGTH[new_parent.kind]
-    candidate = new_parent.code[:prefix] + child.code[prefix:]
-    return candidate if not Org.objects.filter(code=candidate).exists() else child.code
+    prefix = new_parent.code[: CODE_PREFIX_LENGTH[new_parent.kind]]
+    own_end = CODE_PREFIX_LENGTH[child.kind]
+    tail = "0" * (12 - own_end)
+    candidate = prefix + child.code[len(prefix) : own_end] + tail
+    if not Org.objects.filter(code=candidate).exists():
+        return candidate
+    width = own_end - len(prefix)
+    taken = {
+        int(code[len(prefix) : own_end])
+        for code in Org.objects.filter(code__startswith=prefix, kind=child.kind).values_list(
+            "code", flat=True
+        )
+    }
+    number = max(taken, default=0) + 1
+    if number >= 10**width:
+        raise ValidationError(_("上级“%(org)s”下已没有可用的区划代码") % {"org": new_parent.name})
+    return prefix + str(number).zfill(width) + tail
 
 
 # --- many at once (Excel import, seeding) -------------------------------------------
