@@ -175,9 +175,8 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
                 _("%(error)s。跨上级调整行政区划时请同时填写新的区划代码")
                 % {"error": exc.messages[0]}
             ) from exc
-        if code != org.code:
-            if Org.objects.filter(code=code).exists():
-                raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code})
+        if code != org.code and Org.objects.filter(code=code).exists():
+            raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code})
     old_code = org.code
     old_path = org.path
     new_path = new_parent.path + encode_segment(org.pk)

@@ -103,7 +103,7 @@ def test_a_move_keeps_the_scope_of_the_people_below(org_by_code, user_named):
 
     cadre = user_named("town_cadre")
     assert orgs_visible_to(viewer=cadre).filter(parent=town).count() == town.child_count
-    gaogang = [p for p in Position.objects.filter(org__code="321203000000")]
+    gaogang = list(Position.objects.filter(org__code="321203000000"))
     assert gaogang == []  # nobody gained a position by the move
 
 
