@@ -117,7 +117,7 @@ class Org(models.Model):
         blank=True,
         help_text=_("用于文号等，如“泰”"),
     )
-    kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices, db_index=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级组织"),
@@ -125,7 +125,10 @@ class Org(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        db_index=False,  # org_parent_name_idx starts with parent
     )
+    # unique=True also gives, on PostgreSQL, the varchar_pattern_ops index that
+    # LIKE 'prefix%' needs under a non-C collation (Django adds it for unique CharFields).
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     code = models.CharField(_("代码"), max_length=64, unique=True)
@@ -145,7 +148,6 @@ class Org(models.Model):
         max_length=10,
         choices=OrgStatus.choices,
         default=OrgStatus.ACTIVE,
-        db_index=True,
     )
     closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
     closed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
@@ -173,10 +175,6 @@ class Org(models.Model):
         verbose_name_plural = _("组织")
         ordering = ["path"]
         indexes = [
-            # LIKE 'prefix%' on PostgreSQL needs a pattern-ops index under a non-C collation.
-            models.Index(
-                fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
             models.Index(fields=["name"], name="org_name_idx"),
         ]
