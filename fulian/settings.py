@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "fulian.accounts.middleware.ActiveUserMiddleware",
     "fulian.accounts.middleware.PasswordExpiryMiddleware",
     "fulian.accounts.middleware.CurrentPositionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -9,19 +8,6 @@ from django.utils import timezone
 from .scope import current_positions
 
 SESSION_POSITION_KEY = "current_position_id"
-
-
-class ActiveUserMiddleware:
-    """A disabled user's open sessions end at her next request."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and not user.is_active:
-            logout(request)
-        return self.get_response(request)
 
 
 class PasswordExpiryMiddleware:

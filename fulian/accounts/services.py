@@ -113,7 +113,11 @@ def user_update(
 
 @transaction.atomic
 def user_set_active(*, actor, user: User, active: bool) -> User:
-    """Disable or re-enable an account; disabling ends her sessions and API tokens."""
+    """Disable or re-enable an account; disabling ends her sessions and API tokens.
+
+    Her open sessions end at their next request: the auth backend refuses inactive
+    users, so the session no longer resolves to her.
+    """
     _require_over_user(actor, "accounts.change_user", user)
     if actor is not None and actor.pk == user.pk and not active:
         raise ValidationError(_("不能停用自己的账号"))
@@ -122,19 +126,7 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
         user.save(update_fields=["is_active"])
         if not active:
             Token.objects.filter(user=user).delete()
-            _end_sessions(user)
     return user
-
-
-def _end_sessions(user: User) -> None:
-    # Sessions are signed with the password hash; rotating the session auth key is
-    # not possible without changing the password, so the sessions themselves go.
-    from django.contrib.sessions.models import Session
-
-    now = timezone.now()
-    for session in Session.objects.filter(expire_date__gt=now).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
 
 
 @transaction.atomic

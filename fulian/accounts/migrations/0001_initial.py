@@ -9,82 +9,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('orgs', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['username'],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('scope_kind', models.CharField(choices=[('self', '仅本人'), ('org', '本组织'), ('subtree', '本组织及下级'), ('listed', '指定组织'), ('all', '全部')], max_length=10, verbose_name='数据范围')),
-                ('anchor_at_federation', models.BooleanField(default=False, help_text='岗位设在内设部室时，数据范围以部室所属的妇联为起点', verbose_name='部室岗位按所在妇联计算范围')),
-                ('is_system', models.BooleanField(default=False, verbose_name='系统预置')),
-                ('permissions', models.ManyToManyField(blank=True, to='auth.permission', verbose_name='权限')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "scope_kind",
+                    models.CharField(
+                        choices=[
+                            ("self", "仅本人"),
+                            ("org", "本组织"),
+                            ("subtree", "本组织及下级"),
+                            ("listed", "指定组织"),
+                            ("all", "全部"),
+                        ],
+                        max_length=10,
+                        verbose_name="数据范围",
+                    ),
+                ),
+                (
+                    "anchor_at_federation",
+                    models.BooleanField(
+                        default=False,
+                        help_text="岗位设在内设部室时，数据范围以部室所属的妇联为起点",
+                        verbose_name="部室岗位按所在妇联计算范围",
+                    ),
+                ),
+                ("is_system", models.BooleanField(default=False, verbose_name="系统预置")),
+                (
+                    "permissions",
+                    models.ManyToManyField(blank=True, to="auth.permission", verbose_name="权限"),
+                ),
             ],
             options={
-                'verbose_name': '角色',
-                'verbose_name_plural': '角色',
-                'ordering': ['name'],
+                "verbose_name": "角色",
+                "verbose_name_plural": "角色",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('post', models.CharField(choices=[('chairwoman', '主席'), ('vice_chair', '副主席'), ('department_head', '部室负责人'), ('staff', '工作人员'), ('cadre', '妇联干部'), ('executive', '执委'), ('liaison', '联络员'), ('administrator', '系统管理员'), ('auditor', '审计员')], default='staff', max_length=20, verbose_name='职务类别')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='职务名称')),
-                ('is_full_time', models.BooleanField(default=True, verbose_name='专职')),
-                ('start_date', models.DateField(default=django.utils.timezone.localdate, verbose_name='任职开始')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='任职结束')),
-                ('listed_orgs', models.ManyToManyField(blank=True, help_text='数据范围为“指定组织”时生效', related_name='+', to='orgs.org', verbose_name='指定组织')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='orgs.org', verbose_name='组织')),
-                ('oversees', models.ManyToManyField(blank=True, help_text='副主席分管的部室（分管领导）', related_name='overseen_by', to='orgs.org', verbose_name='分管部室')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='accounts.role', verbose_name='角色')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "post",
+                    models.CharField(
+                        choices=[
+                            ("chairwoman", "主席"),
+                            ("vice_chair", "副主席"),
+                            ("department_head", "部室负责人"),
+                            ("staff", "工作人员"),
+                            ("cadre", "妇联干部"),
+                            ("executive", "执委"),
+                            ("liaison", "联络员"),
+                            ("administrator", "系统管理员"),
+                            ("auditor", "审计员"),
+                        ],
+                        default="staff",
+                        max_length=20,
+                        verbose_name="职务类别",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=50, verbose_name="职务名称")),
+                ("is_full_time", models.BooleanField(default=True, verbose_name="专职")),
+                (
+                    "start_date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="任职开始"
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="任职结束")),
+                (
+                    "listed_orgs",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="数据范围为“指定组织”时生效",
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="指定组织",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="orgs.org",
+                        verbose_name="组织",
+                    ),
+                ),
+                (
+                    "oversees",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="副主席分管的部室（分管领导）",
+                        related_name="overseen_by",
+                        to="orgs.org",
+                        verbose_name="分管部室",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="accounts.role",
+                        verbose_name="角色",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '岗位',
-                'verbose_name_plural': '岗位',
-                'ordering': ['user_id', 'start_date', 'id'],
-                'indexes': [models.Index(fields=['org', 'post'], name='position_org_post_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='position_end_after_start')],
+                "verbose_name": "岗位",
+                "verbose_name_plural": "岗位",
+                "ordering": ["user_id", "start_date", "id"],
+                "indexes": [models.Index(fields=["org", "post"], name="position_org_post_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="position_end_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -5,39 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Org',
+            name="Org",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, help_text='用于文号等，如“泰”', max_length=20, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('national', '全国妇联'), ('province', '省级妇联'), ('city', '市级妇联'), ('county', '县（区）妇联'), ('town', '乡镇（街道）妇联'), ('village', '村（社区）妇联'), ('department', '内设部室'), ('enterprise', '企业妇联/妇委会'), ('chamber', '商会妇联'), ('liaison_office', '异地商会总联络处'), ('agency_committee', '机关事业单位妇委会'), ('social_org', '社会组织/协会'), ('volunteer_team', '志愿者队伍')], max_length=20, verbose_name='类型')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(default=1, editable=False)),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='代码')),
-                ('urban_rural', models.CharField(blank=True, choices=[('111', '主城区'), ('112', '城乡结合区'), ('121', '镇中心区'), ('122', '镇乡结合区'), ('123', '特殊区域'), ('210', '乡中心区'), ('220', '村庄')], max_length=3, verbose_name='城乡分类')),
-                ('has_federation', models.BooleanField(default=True, help_text='行政单位是否已建立妇联（妇代会），用于计算组建率', verbose_name='已建妇女组织')),
-                ('status', models.CharField(choices=[('active', '正常'), ('closed', '已撤销'), ('merged', '已合并')], default='active', max_length=10, verbose_name='状态')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='撤销日期')),
-                ('closed_reason', models.CharField(blank=True, max_length=200, verbose_name='撤销原因')),
-                ('child_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='orgs.org', verbose_name='并入')),
-                ('parent', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.org', verbose_name='上级组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="用于文号等，如“泰”",
+                        max_length=20,
+                        verbose_name="简称",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national", "全国妇联"),
+                            ("province", "省级妇联"),
+                            ("city", "市级妇联"),
+                            ("county", "县（区）妇联"),
+                            ("town", "乡镇（街道）妇联"),
+                            ("village", "村（社区）妇联"),
+                            ("department", "内设部室"),
+                            ("enterprise", "企业妇联/妇委会"),
+                            ("chamber", "商会妇联"),
+                            ("liaison_office", "异地商会总联络处"),
+                            ("agency_committee", "机关事业单位妇委会"),
+                            ("social_org", "社会组织/协会"),
+                            ("volunteer_team", "志愿者队伍"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(default=1, editable=False)),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="代码")),
+                (
+                    "urban_rural",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("111", "主城区"),
+                            ("112", "城乡结合区"),
+                            ("121", "镇中心区"),
+                            ("122", "镇乡结合区"),
+                            ("123", "特殊区域"),
+                            ("210", "乡中心区"),
+                            ("220", "村庄"),
+                        ],
+                        max_length=3,
+                        verbose_name="城乡分类",
+                    ),
+                ),
+                (
+                    "has_federation",
+                    models.BooleanField(
+                        default=True,
+                        help_text="行政单位是否已建立妇联（妇代会），用于计算组建率",
+                        verbose_name="已建妇女组织",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "正常"), ("closed", "已撤销"), ("merged", "已合并")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="撤销日期")),
+                (
+                    "closed_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="撤销原因"),
+                ),
+                ("child_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="orgs.org",
+                        verbose_name="并入",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.org",
+                        verbose_name="上级组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织',
-                'verbose_name_plural': '组织',
-                'ordering': ['path'],
-                'indexes': [models.Index(fields=['parent', 'name'], name='org_parent_name_idx'), models.Index(fields=['name'], name='org_name_idx')],
+                "verbose_name": "组织",
+                "verbose_name_plural": "组织",
+                "ordering": ["path"],
+                "indexes": [
+                    models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
+                    models.Index(fields=["name"], name="org_name_idx"),
+                ],
             },
         ),
     ]
