@@ -44,7 +44,7 @@ format: install ## Apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 messages: install ## Update and compile the English catalogue (needs gettext; .mo files are committed)
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install ## Benchmarks on a generated national tree (PostgreSQL; BENCH_SCALE=0.01 for a quick run)
