@@ -32,7 +32,7 @@ run: seed ## Serve the demo city on http://127.0.0.1:8000 and print the demo log
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
-	$(BIN)/pytest
+	FULIAN_CONN_MAX_AGE=0 $(BIN)/pytest
 
 lint: install ## ruff check and format check; migrations in step with the models
 	$(BIN)/ruff check .

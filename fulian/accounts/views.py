@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -69,7 +70,10 @@ def switch_position(request):
 class UserFilter(BootstrapFilterSet):
     username = django_filters.CharFilter(label=_("用户名"), lookup_expr="icontains")
     full_name = django_filters.CharFilter(label=_("姓名"), lookup_expr="contains")
-    is_active = django_filters.BooleanFilter(label=_("启用"))
+    is_active = django_filters.BooleanFilter(
+        label=_("启用"),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
+    )
 
     class Meta:
         model = User

@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import audit, navigation, signals  # noqa: F401
+        from . import audit, navigation, signals
+        from .models import Holiday
+
+        audit.register(Holiday)
 
         navigation.register(
             navigation.NavItem(

@@ -109,7 +109,18 @@ def test_org_tree_opens_nodes_on_a_tap_at_phone_width(phone):
 
 def test_side_menu_opens_on_a_phone(phone):
     _login(phone, "city_chair")
+    assert "组建率" in phone.content()
+    assert _fits_the_phone(phone)
+    _shot(phone, "home-390")
     phone.click("button.navbar-toggler")
     phone.wait_for_selector("#sidenav.show")
     assert phone.locator("#sidenav").get_by_text("组织网络").is_visible()
     _shot(phone, "menu-390")
+
+
+def test_lists_fit_a_phone(phone):
+    _login(phone, "city_chair")
+    for name, path in [("users-390", "/accounts/users/"), ("org-search-390", "/orgs/search/")]:
+        phone.goto(phone.base_url + path)
+        assert _fits_the_phone(phone), path
+        _shot(phone, name)
