@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import audit, navigation, signals
+        from . import audit, navigation, signals  # noqa: F401 — connects the login signals
         from .models import Holiday
 
         audit.register(Holiday)
