@@ -7,11 +7,13 @@ from rest_framework.routers import DefaultRouter
 from fulian.accounts.api import PositionViewSet, UserViewSet
 from fulian.core.api import TokenView
 from fulian.orgs.api import OrgViewSet
+from fulian.people.api import PersonViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet, basename="org")
 router.register("users", UserViewSet, basename="user")
 router.register("positions", PositionViewSet, basename="position")
+router.register("people", PersonViewSet, basename="person")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),

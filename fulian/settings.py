@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fulian.core",
     "fulian.orgs",
     "fulian.accounts",
+    "fulian.people",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Field encryption of personal data (fulian/core/crypto.py). Keys: `openssl rand -base64 32`
+# (aes-gcm) or `-base64 16` (sm4-gcm), as "id1:key1,id2:key2"; the hash key is separate and
+# never rotated casually (every stored hash would have to be recomputed).
+FIELD_ENCRYPTION_KEYS = os.environ.get("FULIAN_FIELD_KEYS", "")
+FIELD_ENCRYPTION_ACTIVE_KEY = os.environ.get("FULIAN_FIELD_KEY_ACTIVE", "")
+FIELD_ENCRYPTION_CIPHER = os.environ.get("FULIAN_FIELD_CIPHER", "aes-gcm")
+FIELD_HASH_KEY = os.environ.get("FULIAN_FIELD_HASH_KEY", "")
+# Development keys derived from SECRET_KEY when none are set (taken at load time, since
+# test runners turn DEBUG off afterwards). Production (DEBUG off) must configure keys.
+FIELD_ENCRYPTION_DEV_KEYS = DEBUG
 
 # Audit rows are kept at least this many days (等保: six months).
 AUDIT_RETENTION_DAYS = max(184, env_int("FULIAN_AUDIT_RETENTION_DAYS", 365))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("fulian.core.urls")),
     path("accounts/", include("fulian.accounts.urls")),
     path("orgs/", include("fulian.orgs.urls")),
+    path("people/", include("fulian.people.urls")),
     path("api/", include("fulian.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

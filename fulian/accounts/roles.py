@@ -14,6 +14,8 @@ from django.db import transaction
 from .models import Role, ScopeKind
 
 VIEW_BASICS = ["orgs.view_org", "accounts.view_user", "accounts.view_position", "core.view_holiday"]
+PEOPLE_WORK = ["people.view_person", "people.add_person", "people.change_person", "people.view_tag"]
+PEOPLE_SENSITIVE = ["people.reveal_person", "people.merge_person"]
 MANAGE_ORGS = ["orgs.add_org", "orgs.change_org", "orgs.delete_org"]
 MANAGE_USERS = [
     "accounts.add_user",
@@ -47,14 +49,21 @@ SYSTEM_ROLES = [
         "system_admin",
         "系统管理员",
         ScopeKind.ALL,
-        (*VIEW_BASICS, *MANAGE_ORGS, *MANAGE_USERS, *MANAGE_SYSTEM),
+        (
+            *VIEW_BASICS,
+            *MANAGE_ORGS,
+            *MANAGE_USERS,
+            *MANAGE_SYSTEM,
+            *PEOPLE_WORK,
+            *PEOPLE_SENSITIVE,
+        ),
         "用户、角色、组织、字典、节假日和系统参数的维护",
     ),
     RoleSpec(
         "federation_leader",
         "妇联领导（主席、副主席）",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS,),
+        (*VIEW_BASICS, "people.view_person", "people.view_tag"),
         "查看本级及下级的全部业务与统计",
         anchor_at_federation=True,
     ),
@@ -70,7 +79,7 @@ SYSTEM_ROLES = [
         "office_staff",
         "办公室工作人员",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS,),
+        (*VIEW_BASICS, *PEOPLE_WORK),
         "公文、档案、会议、请假等机关事务",
         anchor_at_federation=True,
     ),
@@ -78,7 +87,7 @@ SYSTEM_ROLES = [
         "department_staff",
         "部室工作人员",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS,),
+        (*VIEW_BASICS, *PEOPLE_WORK),
         "本妇联各部室的业务工作",
         anchor_at_federation=True,
     ),
@@ -86,7 +95,7 @@ SYSTEM_ROLES = [
         "rights_staff",
         "维权工作人员",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS,),
+        (*VIEW_BASICS, *PEOPLE_WORK, *PEOPLE_SENSITIVE),
         "信访维权、首问负责、预警排查",
         anchor_at_federation=True,
     ),
@@ -94,21 +103,21 @@ SYSTEM_ROLES = [
         "county_cadre",
         "县（区）妇联干部",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS, *MANAGE_ORGS, *MANAGE_USERS),
+        (*VIEW_BASICS, *MANAGE_ORGS, *MANAGE_USERS, *PEOPLE_WORK, *PEOPLE_SENSITIVE),
         "审核乡镇上报、办理案件、开展项目",
     ),
     RoleSpec(
         "town_cadre",
         "乡镇（街道）妇联干部",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS, "orgs.change_org"),
+        (*VIEW_BASICS, "orgs.change_org", *PEOPLE_WORK, "people.merge_person"),
         "审核村（社区）上报、办理案件",
     ),
     RoleSpec(
         "village_chair",
         "村（社区）妇联主席",
         ScopeKind.ORG,
-        (*VIEW_BASICS,),
+        (*VIEW_BASICS, *PEOPLE_WORK),
         "记录活动、服务对象、受理的求助，填报无法自动生成的报表",
     ),
     RoleSpec(
@@ -122,7 +131,7 @@ SYSTEM_ROLES = [
         "auditor",
         "审计员",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS, "core.view_auditevent"),
+        (*VIEW_BASICS, "core.view_auditevent", "people.view_person"),
         "只读查看本级及下级的审计日志",
         anchor_at_federation=True,
     ),

@@ -8,9 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import audit, navigation, signals  # noqa: F401 — connects the login signals
+        from . import audit, crypto, navigation, signals  # noqa: F401 — connects the login signals
         from .models import Holiday
 
+        # Fail fast on a broken cipher or a missing/bad key configuration.
+        crypto.self_test()
         audit.register(Holiday)
 
         navigation.register(

@@ -31,6 +31,8 @@ class AuditContext:
 
 _context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
 _registry: dict[type[models.Model], list[str]] = {}
+# attname -> masking kind, for encrypted fields: the trail stores them masked, never plain.
+_masked: dict[type[models.Model], dict[str, str]] = {}
 
 
 @contextlib.contextmanager
@@ -168,6 +170,11 @@ def register(model: type[models.Model], *, exclude: tuple[str, ...] = ()) -> typ
         if f.name not in exclude and f.attname not in exclude
     ]
     _registry[model] = fields
+    _masked[model] = {
+        f.attname: f.mask
+        for f in model._meta.concrete_fields
+        if getattr(f, "mask", None) and getattr(f, "context", None)
+    }
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, weak=False, dispatch_uid=uid + "-pre")
     post_save.connect(_after_save, sender=model, weak=False, dispatch_uid=uid + "-post")
@@ -200,12 +207,22 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 
+def _value(model, attname: str, value):
+    """What the trail keeps of a value: masked for personal data, else JSON-ready."""
+    kind = _masked.get(model, {}).get(attname)
+    if kind:
+        from .masking import mask
+
+        return mask(kind, value) if value else value
+    return _plain(value)
+
+
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     if created:
         changes = {
-            f: [None, _plain(getattr(instance, f))]
+            f: [None, _value(sender, f, getattr(instance, f))]
             for f in _registry[sender]
             if getattr(instance, f) not in (None, "")
         }
@@ -216,13 +233,13 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     for field, old in before.items():
         new = getattr(instance, field)
         if _plain(old) != _plain(new):
-            changes[field] = [_plain(old), _plain(new)]
+            changes[field] = [_value(sender, field, old), _value(sender, field, new)]
     if changes:
         _write(AuditEvent.Action.UPDATE, instance, changes=changes)
 
 
 def _after_delete(sender, instance, **kwargs):
-    changes = {f: [_plain(getattr(instance, f)), None] for f in _registry[sender]}
+    changes = {f: [_value(sender, f, getattr(instance, f)), None] for f in _registry[sender]}
     _write(AuditEvent.Action.DELETE, instance, changes=changes)
 
 
@@ -263,7 +280,7 @@ def record_created_many(instances) -> None:
                 object_id=str(instance.pk),
                 object_repr=str(instance)[:255],
                 changes={
-                    f: [None, _plain(getattr(instance, f))]
+                    f: [None, _value(model, f, getattr(instance, f))]
                     for f in fields
                     if getattr(instance, f) not in (None, "")
                 },

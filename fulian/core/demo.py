@@ -254,7 +254,11 @@ def load_users(orgs: DemoOrgs, *, actor=None) -> list[User]:
 
 @transaction.atomic
 def seed_demo() -> DemoOrgs:
+    from fulian.people.demo import load_people, load_tags
+
     load_divisions()
     orgs = load_branches()
     load_users(orgs)
+    load_tags()
+    load_people(include=[orgs.village, orgs.other_village])
     return orgs

@@ -78,6 +78,7 @@ class ListPage(LoginRequiredMixin, View):
     filterset_class = None
     paginate_by = 25
     export_name = "export"
+    export_masked = True  # a page that offers an unmasked export sets this per request
 
     def get_queryset(self):
         raise NotImplementedError
@@ -144,7 +145,7 @@ class ListPage(LoginRequiredMixin, View):
             what=str(self.title),
             rows=count,
             filters=filters,
-            masked=True,
+            masked=self.export_masked,
             org=self.export_org(),
             actor=self.request.user,
         )

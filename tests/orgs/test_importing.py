@@ -41,6 +41,10 @@ def _empty_tree(db):
     A raw delete inside the test transaction: foreign keys are deferred and the
     transaction is rolled back, so the demo city is back for the next test.
     """
+    from fulian.people.models import Person, PersonRelation, PersonTag
+
+    for model in (PersonTag, PersonRelation, Person):
+        model.objects.all()._raw_delete(model.objects.db)
     for through in (Position.listed_orgs.through, Position.oversees.through):
         through.objects.all()._raw_delete(through.objects.db)
     Position.objects.all()._raw_delete(Position.objects.db)
