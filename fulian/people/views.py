@@ -63,7 +63,15 @@ class PeopleList(ListPage):
     def get(self, request, *args, **kwargs):
         if not any(v for k, v in request.GET.items() if k not in {"page", "export"}):
             _need(request, "people.view_person")
-            return render(request, self.template_name, {"title": self.title, "search_first": True})
+            return render(
+                request,
+                self.template_name,
+                {
+                    "title": self.title,
+                    "search_first": True,
+                    "all_tags": Tag.objects.filter(is_active=True),
+                },
+            )
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
