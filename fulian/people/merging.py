@@ -68,7 +68,7 @@ def _person_links():
     return [
         (rel.related_model, rel.field)
         for rel in Person._meta.related_objects
-        if rel.many_to_one or rel.one_to_one
+        if rel.one_to_many or rel.one_to_one
     ]
 
 
