@@ -88,7 +88,9 @@ class PersonForm(_Styled, forms.Form):
 
 
 class TagAddForm(_Styled, forms.Form):
-    tag = forms.ModelChoiceField(label=_("标签"), queryset=Tag.objects.filter(is_active=True))
+    tag = forms.ModelChoiceField(
+        label=_("标签"), queryset=Tag.objects.filter(is_active=True), empty_label=_("选择标签")
+    )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -124,3 +124,20 @@ def test_lists_fit_a_phone(phone):
         phone.goto(phone.base_url + path)
         assert _fits_the_phone(phone), path
         _shot(phone, name)
+
+
+def test_a_person_is_found_and_her_id_number_revealed_on_a_phone(phone):
+    from fulian.people.models import Person
+
+    _login(phone, "city_rights")
+    person = Person.objects.exclude(id_number="").exclude(phone="").order_by("pk").first()
+    phone.goto(phone.base_url + "/people/")
+    _shot(phone, "people-search-390")
+    phone.fill("input[name=q]", person.id_number)
+    phone.click("form[action='/people/'] button")
+    phone.wait_for_url(f"{phone.base_url}/people/{person.pk}/")
+    assert person.id_number not in phone.content()
+    assert _fits_the_phone(phone)
+    phone.locator("#reveal-id_number button").click()
+    phone.wait_for_selector(f"text={person.id_number}")
+    _shot(phone, "person-390")
