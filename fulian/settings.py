@@ -239,6 +239,9 @@ FIELD_ENCRYPTION_DEV_KEYS = DEBUG
 # Audit rows are kept at least this many days (等保: six months).
 AUDIT_RETENTION_DAYS = max(184, env_int("FULIAN_AUDIT_RETENTION_DAYS", 365))
 
+DEFAULT_EXCEPTION_REPORTER_FILTER = "fulian.core.error_reports.PersonalDataFilter"
+DEFAULT_EXCEPTION_REPORTER = "fulian.core.error_reports.PersonalDataReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
