@@ -15,9 +15,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.fields import EncryptedTextField
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # For SMS notifications; personal data, so encrypted like a person's phone.
+    mobile = EncryptedTextField(
+        _("手机号"), context="accounts.User.mobile", mask="phone", blank=True, default=""
+    )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     scope_owner_field = "pk"
