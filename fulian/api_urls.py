@@ -6,14 +6,18 @@ from rest_framework.routers import DefaultRouter
 
 from fulian.accounts.api import PositionViewSet, UserViewSet
 from fulian.core.api import TokenView
+from fulian.notifications.api import NotificationViewSet
 from fulian.orgs.api import OrgViewSet
 from fulian.people.api import PersonViewSet
+from fulian.workflow.api import InboxViewSet
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet, basename="org")
 router.register("users", UserViewSet, basename="user")
 router.register("positions", PositionViewSet, basename="position")
 router.register("people", PersonViewSet, basename="person")
+router.register("inbox", InboxViewSet, basename="inbox")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="api-token"),

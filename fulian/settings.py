@@ -6,6 +6,7 @@ on SQLite with no services needed.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "fulian.orgs",
     "fulian.accounts",
     "fulian.people",
+    "fulian.workflow",
+    "fulian.office",
+    "fulian.notifications",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fulian.core.navigation.navigation",
+                "fulian.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -200,6 +205,32 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Beat runs every job registered with fulian.notifications.periodic (reminders,
+# escalation …); `manage.py run_periodic_jobs` does the same once, by hand.
+CELERY_BEAT_SCHEDULE = {
+    "periodic-jobs": {
+        "task": "fulian.notifications.tasks.run_periodic_jobs",
+        "schedule": timedelta(minutes=15),
+    },
+}
+
+# Notifications (fulian/notifications/backends.py explains how an SMS provider plugs in).
+FULIAN_SMS_BACKEND = os.environ.get(
+    "FULIAN_SMS_BACKEND", "fulian.notifications.backends.ConsoleSmsBackend"
+)
+EMAIL_BACKEND = os.environ.get(
+    "FULIAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("FULIAN_DEFAULT_FROM_EMAIL", "妇联工作平台 <noreply@localhost>")
+EMAIL_HOST = os.environ.get("FULIAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("FULIAN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("FULIAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FULIAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("FULIAN_EMAIL_TLS")
+EMAIL_USE_SSL = env_bool("FULIAN_EMAIL_SSL")
+EMAIL_TIMEOUT = 10  # seconds; a hung mail server must not hold a worker
+# The site's address, for links in e-mails (notifications store relative links).
+FULIAN_SITE_URL = os.environ.get("FULIAN_SITE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

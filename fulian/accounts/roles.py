@@ -15,6 +15,11 @@ from .models import Role, ScopeKind
 
 VIEW_BASICS = ["orgs.view_org", "accounts.view_user", "accounts.view_position", "core.view_holiday"]
 PEOPLE_WORK = ["people.view_person", "people.add_person", "people.change_person", "people.view_tag"]
+OFFICE_OVERSIGHT = [
+    "office.view_leaverequest",
+    "office.view_attendancerecord",
+    "workflow.view_processinstance",
+]
 PEOPLE_SENSITIVE = ["people.reveal_person", "people.merge_person"]
 MANAGE_ORGS = ["orgs.add_org", "orgs.change_org", "orgs.delete_org"]
 MANAGE_USERS = [
@@ -56,6 +61,7 @@ SYSTEM_ROLES = [
             *MANAGE_SYSTEM,
             *PEOPLE_WORK,
             *PEOPLE_SENSITIVE,
+            *OFFICE_OVERSIGHT,
         ),
         "用户、角色、组织、字典、节假日和系统参数的维护",
     ),
@@ -63,7 +69,7 @@ SYSTEM_ROLES = [
         "federation_leader",
         "妇联领导（主席、副主席）",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS, "people.view_person", "people.view_tag"),
+        (*VIEW_BASICS, "people.view_person", "people.view_tag", *OFFICE_OVERSIGHT),
         "查看本级及下级的全部业务与统计",
         anchor_at_federation=True,
     ),
@@ -79,7 +85,7 @@ SYSTEM_ROLES = [
         "office_staff",
         "办公室工作人员",
         ScopeKind.SUBTREE,
-        (*VIEW_BASICS, *PEOPLE_WORK),
+        (*VIEW_BASICS, *PEOPLE_WORK, *OFFICE_OVERSIGHT),
         "公文、档案、会议、请假等机关事务",
         anchor_at_federation=True,
     ),

@@ -12,7 +12,7 @@ class NavItem:
     key: str
     label: str
     url_name: str
-    perm: str
+    perm: str | None  # None: every signed-in user
     icon: str = "circle"
     order: int = 50
 
@@ -29,7 +29,7 @@ def items_for(user) -> list[dict]:
         return []
     result = []
     for item in sorted(_items.values(), key=lambda i: i.order):
-        if not user.has_perm(item.perm):
+        if item.perm and not user.has_perm(item.perm):
             continue
         try:
             url = reverse(item.url_name)

@@ -2,6 +2,7 @@
 
 import io
 import re
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -168,6 +169,27 @@ def _detail_routes():
 
 
 def test_every_api_detail_route_answers_404_for_out_of_scope_ids(api_client_for, user_named):
+    import datetime
+
+    from fulian.notifications.services import notify
+    from fulian.office.leave import leave_submit
+
+    # Rows that exist but are not hers: a leave task and another user's notification.
+    day = datetime.date(2026, 12, 2)
+    leave_submit(
+        actor=user_named("city_office"),
+        kind="personal",
+        start_date=day,
+        start_half="am",
+        end_date=day,
+        end_half="pm",
+        reason="事假",
+    )
+    notify(
+        recipient=user_named("city_chair"),
+        kind="task_urged",
+        context={"subject": "测试", "sender": "张丽", "due_date": "2026-12-03"},
+    )
     chair = user_named("village_chair")
     client = api_client_for("village_chair")
     routes = _detail_routes()
@@ -176,7 +198,8 @@ def test_every_api_detail_route_answers_404_for_out_of_scope_ids(api_client_for,
         viewset = callback.cls
         model = viewset.serializer_class.Meta.model
         view = viewset()
-        view.request = type("R", (), {"user": chair})()
+        view.request = SimpleNamespace(user=chair, query_params={})
+        view.action, view.kwargs, view.format_kwarg = "retrieve", {}, None
         visible = view.get_queryset().values_list("pk", flat=True)
         hidden = model.objects.exclude(pk__in=list(visible)).order_by("pk").first()
         assert hidden is not None, pattern

@@ -1,0 +1,131 @@
+"""Office administration: leave and attendance (more office modules will join here)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fulian.workflow.models import ProcessState
+
+
+class LeaveKind(models.TextChoices):
+    PERSONAL = "personal", _("事假")
+    SICK = "sick", _("病假")
+    ANNUAL = "annual", _("年休假")
+    MARRIAGE = "marriage", _("婚假")
+    MATERNITY = "maternity", _("产假")
+    BEREAVEMENT = "bereavement", _("丧假")
+    OTHER = "other", _("其他")
+
+
+class HalfDay(models.TextChoices):
+    MORNING = "am", _("上午")
+    AFTERNOON = "pm", _("下午")
+
+
+class LeaveRequest(models.Model):
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="leave_requests",
+    )
+    department = models.ForeignKey(
+        "orgs.Org", verbose_name=_("部室"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("请假类型"), max_length=12, choices=LeaveKind.choices)
+    start_date = models.DateField(_("开始日期"))
+    start_half = models.CharField(
+        _("开始时段"), max_length=2, choices=HalfDay.choices, default=HalfDay.MORNING
+    )
+    end_date = models.DateField(_("结束日期"))
+    end_half = models.CharField(
+        _("结束时段"), max_length=2, choices=HalfDay.choices, default=HalfDay.AFTERNOON
+    )
+    days = models.DecimalField(_("请假天数（工作日）"), max_digits=5, decimal_places=1)
+    reason = models.CharField(_("事由"), max_length=300)
+    certificate = models.FileField(_("医院证明"), upload_to="leave/%Y/", blank=True)
+    process = models.OneToOneField(
+        "workflow.ProcessInstance",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    scope_org_field = "department"
+    scope_path_field = "department__path"
+    scope_owner_field = "applicant"
+
+    class Meta:
+        verbose_name = _("请假申请")
+        verbose_name_plural = _("请假申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="leave_dates_in_order"
+            ),
+            models.CheckConstraint(condition=Q(days__gt=Decimal("0")), name="leave_has_days"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.applicant.display_name} {self.get_kind_display()} "
+            f"{self.start_date:%Y-%m-%d}起 {self.days}天"
+        )
+
+    def audit_org(self):
+        return self.department
+
+    @property
+    def state(self) -> str:
+        return self.process.state if self.process_id else ProcessState.RUNNING
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("出勤")
+    LEAVE = "leave", _("请假")
+    TRIP = "trip", _("出差")
+    ABSENT = "absent", _("缺勤")
+    LATE = "late", _("迟到")
+
+
+class AttendanceRecord(models.Model):
+    """A day's attendance; days on approved leave are written by the leave process."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("人员"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    department = models.ForeignKey(
+        "orgs.Org", verbose_name=_("部室"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("日期"))
+    status = models.CharField(_("状态"), max_length=8, choices=AttendanceStatus.choices)
+    portion = models.DecimalField(_("天数"), max_digits=2, decimal_places=1, default=Decimal("1.0"))
+    leave = models.ForeignKey(
+        LeaveRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="attendance"
+    )
+    note = models.CharField(_("备注"), max_length=100, blank=True)
+
+    scope_org_field = "department"
+    scope_path_field = "department__path"
+    scope_owner_field = "user"
+
+    class Meta:
+        verbose_name = _("考勤记录")
+        verbose_name_plural = _("考勤记录")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date", "status"], name="attendance_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.date:%Y-%m-%d} {self.get_status_display()}"
+
+    def audit_org(self):
+        return self.department
