@@ -203,6 +203,9 @@ else:
 # Background work: Celery on a broker when one is configured, inline otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inline; the in-memory transport keeps kombu from looking for a server.
+    CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Beat runs every job registered with fulian.notifications.periodic (reminders,

@@ -48,6 +48,12 @@ def leave_days(start: datetime.date, start_half: str, end: datetime.date, end_ha
     return days
 
 
+def format_days(days: Decimal) -> str:
+    """2 → "2", 2.0 → "2", 0.5 → "0.5" (never "1E+1")."""
+    text = f"{days:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _is_head(ctx: Context) -> bool:
     return definitions.is_department_head(ctx.applicant, ctx.org)
 
@@ -168,7 +174,11 @@ def leave_submit(
             actor=actor,
             org=department,
             title=_("%(name)s的%(kind)s申请（%(days)s天）")
-            % {"name": actor.display_name, "kind": leave.get_kind_display(), "days": days},
+            % {
+                "name": actor.display_name,
+                "kind": leave.get_kind_display(),
+                "days": format_days(days),
+            },
         )
         leave.save(update_fields=["process"])
     return leave

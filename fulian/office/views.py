@@ -42,7 +42,10 @@ def leave_new(request):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _errors(exc))
         else:
-            messages.success(request, _("已提交，共 %(days)s 个工作日") % {"days": request_.days})
+            messages.success(
+                request,
+                _("已提交，共 %(days)s 个工作日") % {"days": leave.format_days(request_.days)},
+            )
             return redirect("workflow:process", pk=request_.process_id)
     return render(request, "office/leave_form.html", {"title": _("请假申请"), "form": form})
 

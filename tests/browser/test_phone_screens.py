@@ -141,3 +141,35 @@ def test_a_person_is_found_and_her_id_number_revealed_on_a_phone(phone):
     phone.locator("#reveal-id_number button").click()
     phone.wait_for_selector(f"text={person.id_number}")
     _shot(phone, "person-390")
+
+
+def _logout(page):
+    page.context.clear_cookies()
+
+
+def test_a_two_day_leave_is_approved_from_the_inbox_on_a_phone(phone):
+    _login(phone, "city_office")
+    phone.goto(phone.base_url + "/office/leave/new/")
+    phone.select_option("select[name=kind]", "personal")
+    phone.fill("input[name=start_date]", "2026-12-07")
+    phone.fill("input[name=end_date]", "2026-12-08")
+    phone.fill("textarea[name=reason]", "回老家办事")
+    _shot(phone, "leave-form-390")
+    phone.click("form button.btn-fulian")
+    phone.wait_for_selector("text=已提交，共 2 个工作日")
+    for approver in ("city_vice", "city_chair"):
+        _logout(phone)
+        _login(phone, approver)
+        phone.goto(phone.base_url + "/inbox/")
+        card = phone.locator(".card", has_text="张丽的事假申请（2天）")
+        assert card.count() == 1
+        assert _fits_the_phone(phone)
+        _shot(phone, f"inbox-{approver}-390")
+        card.locator("button[value=approve]").click()
+        phone.wait_for_selector("text=已办理")
+    _logout(phone)
+    _login(phone, "city_office")
+    assert phone.locator(".notification-bell .badge").count() == 1
+    phone.goto(phone.base_url + "/notifications/")
+    assert "审批通过" in phone.content()
+    _shot(phone, "notifications-390")
