@@ -22,8 +22,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def pytest_collection_modifyitems(config, items):
     # Browser and transactional tests empty the database afterwards: run them last.
-    items.sort(key=lambda item: any(item.get_closest_marker(name)
-                                    for name in ("browser", "transactional")))
+    items.sort(
+        key=lambda item: any(item.get_closest_marker(name) for name in ("browser", "transactional"))
+    )
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def _attempt(notification: Notification) -> list[str]:
         if state.startswith(FAILED):
             logger.warning("notification %s: %s %s", notification.pk, channel, state)
         delivery[channel] = state
-        # Saved after each channel, so a crash between SMS and e-mail resends neither.
+        # Saved after each channel: a crash after the SMS went out must not resend it.
         Notification.objects.filter(pk=notification.pk).update(delivery=delivery)
     notification.delivery = delivery
     return retry

@@ -26,7 +26,14 @@ def test_the_list_holds_only_her_own(api_client_for, alice, neighbour):
 
     assert [row["title"] for row in data["results"]] == ["我的"]
     assert set(data["results"][0]) == {
-        "id", "kind", "title", "body", "link", "created_at", "read_at", "is_read",
+        "id",
+        "kind",
+        "title",
+        "body",
+        "link",
+        "created_at",
+        "read_at",
+        "is_read",
     }
 
 
@@ -87,8 +94,9 @@ def test_the_api_needs_a_login(client):
 def test_the_schema_documents_the_endpoints_without_warnings():
     GENERATOR_STATS.reset()
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    mine = [m for m in GENERATOR_STATS._warn_cache | GENERATOR_STATS._error_cache
-            if "otification" in m]
+    mine = [
+        m for m in GENERATOR_STATS._warn_cache | GENERATOR_STATS._error_cache if "otification" in m
+    ]
     assert mine == []
     paths = schema["paths"]
     for path in (URL, f"{URL}{{id}}/read/", f"{URL}read-all/", f"{URL}unread-count/"):

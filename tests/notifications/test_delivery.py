@@ -76,10 +76,13 @@ def test_notify_stores_the_message_and_texts_the_decrypted_mobile(
 def test_nothing_is_sent_when_the_action_rolls_back(
     alice, sms_outbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _notify_task(alice)
-            raise RuntimeError("the approval failed after the notice was written")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _notify_task(alice)
+        raise RuntimeError("the approval failed after the notice was written")
 
     assert callbacks == []
     assert sms_outbox == []
@@ -100,7 +103,9 @@ def test_an_in_app_notification_queues_no_delivery(alice, django_capture_on_comm
     assert notification.delivery == {}
 
 
-def test_no_mobile_is_recorded_as_skipped(neighbour, sms_outbox, django_capture_on_commit_callbacks):
+def test_no_mobile_is_recorded_as_skipped(
+    neighbour, sms_outbox, django_capture_on_commit_callbacks
+):
     assert not neighbour.mobile
     with django_capture_on_commit_callbacks(execute=True):
         notification = _notify_task(neighbour)
@@ -254,14 +259,22 @@ def test_notify_many_writes_one_row_each_and_texts_each(
         rows = services.notify_many(
             [alice, neighbour, leader, alice],
             kind="report_deadline",
-            context={"org": "九龙镇", "dataset": "妇女之家年报", "period": "2026", "deadline": "2027-01-15"},
+            context={
+                "org": "九龙镇",
+                "dataset": "妇女之家年报",
+                "period": "2026",
+                "deadline": "2027-01-15",
+            },
             channels=("app", "sms"),
         )
     assert sorted(r.recipient_id for r in rows) == sorted([alice.pk, neighbour.pk, leader.pk])
     assert all(r.pk for r in rows)
     assert [m.phone for m in sms_outbox] == [PHONE]  # only alice has a mobile
-    states = dict(Notification.objects.filter(pk__in=[r.pk for r in rows]).values_list(
-        "recipient__username", "delivery"))
+    states = dict(
+        Notification.objects.filter(pk__in=[r.pk for r in rows]).values_list(
+            "recipient__username", "delivery"
+        )
+    )
     assert states["village_chair"] == {"sms": "sent"}
     assert states["city_chair"] == {"sms": "skipped: no mobile"}
 
@@ -288,9 +301,7 @@ def test_mark_all_read_touches_only_her_unread(alice, neighbour):
     assert theirs.read_at is None
 
 
-def test_under_a_worker_a_failure_raises_for_celery_to_retry_until_the_last_attempt(
-    alice, flaky
-):
+def test_under_a_worker_a_failure_raises_for_celery_to_retry_until_the_last_attempt(alice, flaky):
     flaky.failures = 99
     notification = _notify_task(alice)  # no commit here: the task is run by hand below
 

@@ -53,7 +53,10 @@ def test_task_assigned_reads_as_a_chinese_sentence():
 
 
 def test_process_approved_and_returned():
-    assert "您的申请“经费报销”已审批通过" in messages.render("process_approved", {"subject": "经费报销"})[1]
+    assert (
+        "您的申请“经费报销”已审批通过"
+        in messages.render("process_approved", {"subject": "经费报销"})[1]
+    )
     body = messages.render("process_returned", {"subject": "经费报销", "reason": "缺发票"})[1]
     assert "缺发票" in body
 
@@ -77,13 +80,17 @@ def test_an_unknown_kind_is_a_key_error_naming_it():
 
 
 def test_a_module_registers_its_own_template(registry):
-    messages.register_message("case_assigned", "新维权案件：{case_no}", "请于{due_date}前联系当事人。")
+    messages.register_message(
+        "case_assigned", "新维权案件：{case_no}", "请于{due_date}前联系当事人。"
+    )
     assert messages.render("case_assigned", {"case_no": "WQ-1", "due_date": "2026-03-05"}) == (
         "新维权案件：WQ-1",
         "请于2026-03-05前联系当事人。",
     )
     # Registering the same text again (ready() run twice) is harmless.
-    messages.register_message("case_assigned", "新维权案件：{case_no}", "请于{due_date}前联系当事人。")
+    messages.register_message(
+        "case_assigned", "新维权案件：{case_no}", "请于{due_date}前联系当事人。"
+    )
 
 
 def test_a_key_cannot_be_claimed_twice_with_other_text(registry):

@@ -23,9 +23,7 @@ def _bell(html: str) -> str:
     return match.group(0)
 
 
-def test_the_list_shows_her_own_newest_first_and_nobody_elses(
-    client_for, alice, neighbour, leader
-):
+def test_the_list_shows_her_own_newest_first_and_nobody_elses(client_for, alice, neighbour, leader):
     _notice(alice, "第一条")
     _notice(alice, "第二条")
     _notice(neighbour, "邻村的通知")

@@ -14,20 +14,32 @@ from fulian.workflow.models import Task, TaskState
 pytestmark = [pytest.mark.transactional, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="row-level concurrency is exercised on PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row-level concurrency is exercised on PostgreSQL"
+)
 def test_two_concurrent_approvals_of_one_task_one_wins_one_is_told():
     from fulian.office.leave import leave_submit
 
     seed_demo()  # a transactional test starts from an emptied database
     office = User.objects.get(username="city_office")
     day = dt.date(2026, 12, 9)
-    leave = leave_submit(actor=office, kind="personal", start_date=day, start_half="am",
-                         end_date=day, end_half="pm", reason="并发测试")
+    leave = leave_submit(
+        actor=office,
+        kind="personal",
+        start_date=day,
+        start_half="am",
+        end_date=day,
+        end_half="pm",
+        reason="并发测试",
+    )
     vice = User.objects.get(username="city_vice")
     # The vice chair's delegate acts at the same moment as she does.
-    engine.delegate(actor=vice, to=User.objects.get(username="city_office_head"),
-                    start_date=dt.date(2020, 1, 1), end_date=dt.date(2099, 1, 1))
+    engine.delegate(
+        actor=vice,
+        to=User.objects.get(username="city_office_head"),
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2099, 1, 1),
+    )
     task_id = leave.process.tasks.get(state=TaskState.OPEN).pk
     actors = ["city_vice", "city_office_head"]
     barrier = threading.Barrier(len(actors))
