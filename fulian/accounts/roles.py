@@ -17,6 +17,7 @@ VIEW_BASICS = ["orgs.view_org", "accounts.view_user", "accounts.view_position", 
 PEOPLE_WORK = ["people.view_person", "people.add_person", "people.change_person", "people.view_tag"]
 OFFICE_OVERSIGHT = [
     "office.view_leaverequest",
+    "office.add_attendancerecord",
     "office.view_attendancerecord",
     "workflow.view_processinstance",
 ]

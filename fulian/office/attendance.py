@@ -82,3 +82,42 @@ def monthly_summary(*, viewer, month: str) -> list[SummaryRow]:
         elif record["status"] == AttendanceStatus.ABSENT:
             row.absent += record["days"]
     return list(rows.values())
+
+
+def attendance_record(
+    *,
+    actor,
+    user,
+    date: datetime.date,
+    status: str,
+    portion: Decimal = Decimal("1.0"),
+    note: str = "",
+) -> AttendanceRecord:
+    """Record a trip, an absence or lateness for someone in a department in her scope."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from fulian.accounts.scope import scope_for
+    from fulian.core import audit
+    from fulian.workflow.definitions import department_of
+
+    department = department_of(user)
+    if department is None:
+        raise ValidationError(_("该人员不在机关部室任职"))
+    if not scope_for(actor, "office.add_attendancerecord").covers_org(department):
+        raise PermissionDenied(_("您不能为该部室记录考勤"))
+    if status == AttendanceStatus.LEAVE:
+        raise ValidationError(_("请假由请假审批自动记入考勤"))
+    if status not in AttendanceStatus.values:
+        raise ValidationError(_("请选择考勤状态"))
+    if portion not in (Decimal("0.5"), Decimal("1.0")):
+        raise ValidationError(_("天数只能是 0.5 或 1"))
+    with transaction.atomic(), audit.acting_as(actor):
+        record, _created = AttendanceRecord.objects.update_or_create(
+            user=user,
+            date=date,
+            status=status,
+            defaults={"department": department, "portion": portion, "note": note},
+        )
+    return record

@@ -12,7 +12,7 @@ from fulian.core import audit
 
 from . import attendance, leave
 from .forms import LeaveForm
-from .models import LeaveKind, LeaveRequest
+from .models import AttendanceStatus, LeaveKind, LeaveRequest
 
 
 def _errors(exc) -> str:
@@ -60,14 +60,51 @@ def attendance_summary(request):
     except ValueError:
         messages.error(request, _("月份格式应为 YYYY-MM"))
         return redirect("office:attendance")
+    if request.method == "POST":
+        return _record(request, month)
     kinds = [str(label) for _value, label in LeaveKind.choices]
     if request.GET.get("export") == "xlsx":
         return _export(request, month, rows, kinds)
     return render(
         request,
         "office/attendance.html",
-        {"title": _("考勤月度汇总"), "month": month, "rows": rows, "kinds": kinds},
+        {
+            "title": _("考勤月度汇总"),
+            "month": month,
+            "rows": rows,
+            "kinds": kinds,
+            "statuses": [c for c in AttendanceStatus.choices if c[0] != AttendanceStatus.LEAVE],
+        },
     )
+
+
+def _record(request, month):
+    """Record a trip, absence or lateness from the summary page."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.dateparse import parse_date
+
+    from fulian.accounts.models import User
+
+    user = User.objects.filter(username=request.POST.get("username", "").strip()).first()
+    day = parse_date(request.POST.get("date", ""))
+    try:
+        if user is None or day is None:
+            raise ValidationError(_("请填写人员账号和日期（YYYY-MM-DD）"))
+        attendance.attendance_record(
+            actor=request.user,
+            user=user,
+            date=day,
+            status=request.POST.get("status", ""),
+            portion=Decimal(request.POST.get("portion", "1.0")),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("已记录"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    except InvalidOperation:
+        messages.error(request, _("天数只能是 0.5 或 1"))
+    return redirect(f"{request.path}?month={month}")
 
 
 def _export(request, month, rows, kinds):
