@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.errors import error_text
 from fulian.core.filters import BootstrapFilterSet
 from fulian.core.lists import Column, ListPage
 from fulian.orgs.selectors import orgs_visible_to
@@ -155,7 +156,7 @@ def position_add(request, pk):
             )
             messages.success(request, _("岗位已添加"))
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            messages.error(request, error_text(exc))
     else:
         messages.error(
             request,
@@ -180,7 +181,7 @@ def user_toggle_active(request, pk):
             request, _("已启用") if target.is_active else _("已停用，其登录会话已结束")
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, error_text(exc))
     return redirect("accounts:user_detail", pk=target.pk)
 
 

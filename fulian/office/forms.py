@@ -1,17 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import BootstrapFormMixin, DateInput
+
 from .models import HalfDay, LeaveKind
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class LeaveForm(forms.Form):
+class LeaveForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("请假类型"), choices=LeaveKind.choices)
     start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
     start_half = forms.ChoiceField(
@@ -25,9 +20,3 @@ class LeaveForm(forms.Form):
         label=_("事由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
     certificate = forms.FileField(label=_("医院证明（病假必传）"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)

@@ -9,14 +9,11 @@ from openpyxl import Workbook
 
 from fulian.accounts.scope import filter_queryset
 from fulian.core import audit
+from fulian.core.errors import error_text
 
 from . import attendance, leave
 from .forms import LeaveForm
 from .models import AttendanceStatus, LeaveKind, LeaveRequest
-
-
-def _errors(exc) -> str:
-    return "；".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 @login_required
@@ -40,7 +37,7 @@ def leave_new(request):
         try:
             request_ = leave.leave_submit(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(
                 request,
@@ -101,7 +98,7 @@ def _record(request, month):
         )
         messages.success(request, _("已记录"))
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     except InvalidOperation:
         messages.error(request, _("天数只能是 0.5 或 1"))
     return redirect(f"{request.path}?month={month}")

@@ -1,21 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import BootstrapFormMixin
+
 from .models import Org, OrgKind, UrbanRural
 
 
-class _Bootstrap:
-    def _style(self):
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
-
-
-class OrgCreateForm(_Bootstrap, forms.Form):
+class OrgCreateForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=OrgKind.choices)
     code = forms.CharField(
@@ -30,22 +21,14 @@ class OrgCreateForm(_Bootstrap, forms.Form):
     )
     has_federation = forms.BooleanField(label=_("已建妇女组织"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class OrgEditForm(_Bootstrap, forms.ModelForm):
+class OrgEditForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Org
         fields = ["name", "short_name", "code", "urban_rural", "has_federation"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class OrgMoveForm(_Bootstrap, forms.Form):
+class OrgMoveForm(BootstrapFormMixin, forms.Form):
     new_parent = forms.IntegerField(
         label=_("新上级组织编号"), help_text=_("在组织详情页可看到编号")
     )
@@ -56,22 +39,10 @@ class OrgMoveForm(_Bootstrap, forms.Form):
         help_text=_("行政区划组织跨上级调整时填写"),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class OrgCloseForm(_Bootstrap, forms.Form):
+class OrgCloseForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class OrgImportForm(_Bootstrap, forms.Form):
+class OrgImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.selectors import positions_visible_to
-from fulian.core.errors import RowErrors
+from fulian.core.errors import RowErrors, error_text
 from fulian.core.lists import Column, ListPage
 
 from . import importing, selectors, services
@@ -22,10 +22,6 @@ from .filters import OrgFilter
 from .forms import OrgCloseForm, OrgCreateForm, OrgEditForm, OrgImportForm, OrgMoveForm
 
 CHILDREN_PAGE = 500
-
-
-def _errors(exc) -> str:
-    return "；".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _need(request, perm):
@@ -113,7 +109,7 @@ def create_child(request, pk):
         try:
             org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("已创建“%(name)s”") % {"name": org.name})
             return redirect("orgs:detail", pk=org.pk)
@@ -131,7 +127,7 @@ def edit(request, pk):
         try:
             services.org_update(actor=request.user, org=fresh, **changes)
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("已保存"))
             return redirect("orgs:detail", pk=org.pk)
@@ -155,7 +151,7 @@ def move(request, pk):
                 new_code=form.cleaned_data["new_code"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         except Http404:
             form.add_error("new_parent", _("找不到该组织，或它不在您的管理范围内"))
         else:
@@ -173,7 +169,7 @@ def close(request, pk):
         try:
             services.org_close(actor=request.user, org=org, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("已撤销"))
             return redirect("orgs:detail", pk=org.pk)
@@ -238,9 +234,9 @@ def import_confirm(request):
         with path.open("rb") as data:
             created = importing.import_orgs(data, actor=request.user)
     except RowErrors as exc:
-        messages.error(request, _("数据已变化，未导入任何数据：%(e)s") % {"e": _errors(exc)})
+        messages.error(request, _("数据已变化，未导入任何数据：%(e)s") % {"e": error_text(exc)})
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _("未导入任何数据：%(e)s") % {"e": _errors(exc)})
+        messages.error(request, _("未导入任何数据：%(e)s") % {"e": error_text(exc)})
     else:
         messages.success(request, _("已导入 %(n)s 个组织") % {"n": len(created)})
     finally:

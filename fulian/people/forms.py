@@ -1,31 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import BootstrapFormMixin, DateInput
 from fulian.orgs.models import Org
 
 from .models import Category, Education, Gender, LegalBasis, RelationKind, Tag
 
 
-class _Styled:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class PersonForm(_Styled, forms.Form):
+class PersonForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     org = forms.ModelChoiceField(label=_("所属村（社区）"), queryset=Org.objects.none())
     id_number = forms.CharField(
@@ -82,37 +64,22 @@ class PersonForm(_Styled, forms.Form):
         if editing:
             for name in ("tags", "guardian", "guardian_kind", "confirm_not_duplicate"):
                 del self.fields[name]
-        self._style()
-        if "tags" in self.fields:
-            self.fields["tags"].widget.attrs["class"] = "form-check-input"
 
 
-class TagAddForm(_Styled, forms.Form):
+class TagAddForm(BootstrapFormMixin, forms.Form):
     tag = forms.ModelChoiceField(
         label=_("标签"), queryset=Tag.objects.filter(is_active=True), empty_label=_("选择标签")
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class RelationForm(_Styled, forms.Form):
+class RelationForm(BootstrapFormMixin, forms.Form):
     relative = forms.IntegerField(label=_("亲属编号"))
     kind = forms.ChoiceField(label=_("是本人的"), choices=RelationKind.choices)
     is_guardian = forms.BooleanField(label=_("监护人"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class TagForm(_Styled, forms.Form):
+class TagForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=30)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
     order = forms.IntegerField(label=_("排序"), initial=0, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

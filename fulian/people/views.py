@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.errors import error_text
 from fulian.core.lists import Column, ListPage
 from fulian.orgs.models import OrgStatus
 from fulian.orgs.selectors import orgs_visible_to
@@ -23,10 +24,6 @@ from .sections import sections_for
 def _need(request, perm):
     if not request.user.has_perm(perm):
         raise PermissionDenied
-
-
-def _errors(exc) -> str:
-    return "；".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _tag_names(person) -> str:
@@ -166,7 +163,7 @@ def create(request):
         except ValidationError as exc:
             _attach(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("已登记 %(name)s") % {"name": person.name})
             return redirect("people:detail", pk=person.pk)
@@ -205,7 +202,7 @@ def edit(request, pk):
         except ValidationError as exc:
             _attach(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("已保存"))
             return redirect("people:detail", pk=person.pk)
@@ -247,7 +244,7 @@ def reveal(request, pk, field):
     try:
         value = services.person_reveal(actor=request.user, person=person, field=field)
     except (PermissionDenied, ValidationError) as exc:
-        return HttpResponse(_errors(exc), status=403)
+        return HttpResponse(error_text(exc), status=403)
     response = render(request, "people/_revealed.html", {"value": value})
     response["Cache-Control"] = "no-store"
     return response
@@ -267,7 +264,7 @@ def tag_add(request, pk):
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
     return redirect("people:detail", pk=person.pk)
 
 
@@ -281,7 +278,7 @@ def tag_remove(request, pk, tag_id):
     try:
         services.person_tag_remove(actor=request.user, person=person, tag=tag)
     except PermissionDenied as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("people:detail", pk=person.pk)
 
 
@@ -305,7 +302,7 @@ def relation_add(request, pk):
         except Http404:
             messages.error(request, _("找不到该亲属，或其不在您的管理范围内"))
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
     return redirect("people:detail", pk=person.pk)
 
 
@@ -328,7 +325,7 @@ def merge(request):
         try:
             merging.person_merge(actor=request.user, survivor=survivor, merged=merged, take=take)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("已合并，相关记录均已转到保留的人员名下"))
             return redirect("people:detail", pk=survivor.pk)
@@ -375,7 +372,7 @@ def unmerge(request, event_id):
     try:
         person = merging.person_unmerge(actor=request.user, event=event)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
         return redirect("people:list")
     messages.success(request, _("已撤销合并"))
     return redirect("people:detail", pk=person.pk)

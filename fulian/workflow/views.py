@@ -12,15 +12,12 @@ from django.views.decorators.http import require_POST
 
 from fulian.accounts.models import User
 from fulian.accounts.scope import current_positions
+from fulian.core.errors import error_text
 
 from . import engine, selectors
 from .models import Action, ProcessState, Task
 
 INBOX_PAGE = 50
-
-
-def _errors(exc) -> str:
-    return "；".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _position(request):
@@ -77,7 +74,7 @@ def task_act(request, pk):
         else:
             raise ValidationError(_("未知的操作"))
     except (ValidationError, PermissionDenied) as exc:
-        error = _errors(exc)
+        error = error_text(exc)
     task = Task.objects.select_related(
         "instance", "instance__started_by", "sender", "assignee", "acted_by"
     ).get(pk=task.pk)
@@ -126,7 +123,7 @@ def process_action(request, pk, action):
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("workflow:process", pk=instance.pk)
 
 
@@ -152,7 +149,7 @@ def delegations(request):
             )
             messages.success(request, _("已委托 %(name)s 代为办理") % {"name": to.display_name})
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         return redirect("workflow:delegations")
     return render(
         request,
