@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 BENCH_SCALE ?= 1.0
+BENCH_PEOPLE_ROWS ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fulian_bench
 STAMP := $(VENV)/.installed
 
@@ -47,8 +48,9 @@ messages: install ## Update and compile the English catalogue (needs gettext; .m
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-bench: install ## Benchmarks on a generated national tree (PostgreSQL; BENCH_SCALE=0.01 for a quick run)
+bench: install ## Benchmarks: national org tree (PostgreSQL; BENCH_SCALE=0.01 quick) and a 100 000-person import
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --scale $(BENCH_SCALE)
+	$(BIN)/python bench/people_import.py --rows $(BENCH_PEOPLE_ROWS)
 
 clean: ## Remove the virtual environment and the SQLite database
 	rm -rf $(VENV) db.sqlite3

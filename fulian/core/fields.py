@@ -110,10 +110,14 @@ class EncryptedTextField(models.TextField):
 
 
 class BlindIndexField(models.CharField):
-    """The keyed hash (crypto.blind_index) beside an encrypted field: 64 hex, indexed."""
+    """The keyed hash (crypto.blind_index) beside an encrypted field: 64 hex characters.
+
+    Not indexed by itself: the model declares the index it needs (a unique constraint
+    for dedup, a plain index for lookup), so no column carries two.
+    """
 
     description = "Blind index (HMAC-SHA256 hex)"
-    _defaults = {"max_length": 64, "db_index": True, "null": True, "blank": True}
+    _defaults = {"max_length": 64, "db_index": False, "null": True, "blank": True}
 
     def __init__(self, *args, **kwargs):
         for name, default in self._defaults.items():

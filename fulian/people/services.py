@@ -112,6 +112,9 @@ class PersonData:
     consent_scope: str = ""
 
 
+_LENGTHS = {"name": 50, "ethnicity": 20, "address": 200, "consent_scope": 200}
+
+
 def clean_person_data(data: PersonData) -> dict:
     """Validate and normalise; ValidationError as {field: [message]} in Chinese."""
     errors: dict[str, list[str]] = {}
@@ -119,6 +122,9 @@ def clean_person_data(data: PersonData) -> dict:
     values["name"] = (data.name or "").strip()
     if not values["name"]:
         errors["name"] = [_("请填写姓名")]
+    for field, limit in _LENGTHS.items():
+        if len(str(values.get(field) or "")) > limit:
+            errors.setdefault(field, []).append(_("不能超过%(n)s个字") % {"n": limit})
     if data.org.status != OrgStatus.ACTIVE:
         errors["org"] = [_("所属组织已撤销或合并")]
     if data.id_number:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("merge/", views.merge, name="merge"),
     path("merge/<int:event_id>/undo/", views.unmerge, name="unmerge"),
     path("tags/", views.tags, name="tags"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/reveal/<str:field>/", views.reveal, name="reveal"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -60,6 +61,7 @@ def validate_id_number(value: str) -> str:
     return number
 
 
+@functools.lru_cache(maxsize=4096)
 def is_known_region(code: str) -> bool:
     """Whether a 6-digit code is, or once was, a county-level code of GB/T 2260.
 
