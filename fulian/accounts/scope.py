@@ -211,3 +211,17 @@ def filter_queryset(queryset: models.QuerySet, user, perm: str) -> models.QueryS
 
 def can_see_org(user, perm: str, org: Org) -> bool:
     return scope_for(user, perm).covers_org(org)
+
+
+def require(actor, perm: str, org: Org) -> None:
+    """Raise PermissionDenied unless ``perm`` reaches ``org`` for ``actor``.
+
+    ``actor`` None is the system itself (seeding, commands), which may do anything.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if actor is None:
+        return
+    if not scope_for(actor, perm).covers_org(org):
+        raise PermissionDenied(_("您无权在“%(org)s”进行此操作") % {"org": org.name})

@@ -21,16 +21,13 @@ from .models import ADMIN_LEVEL, ADMINISTRATIVE_KINDS, Org, OrgKind, OrgStatus, 
 
 
 def _require(actor, perm: str, org: Org | None) -> None:
-    from fulian.accounts.scope import scope_for
+    from fulian.accounts.scope import require, scope_for
 
-    if actor is None:
-        return  # system jobs (seeding, migrations) act without a user
-    scope = scope_for(actor, perm)
-    if org is None:
-        if not scope.everything:
+    if org is None:  # a new root: only a national-scope administrator
+        if actor is not None and not scope_for(actor, perm).everything:
             raise PermissionDenied(_("只有全国范围的管理员可以创建根组织"))
-    elif not scope.covers_org(org):
-        raise PermissionDenied(_("您无权在“%(org)s”进行此操作") % {"org": org.name})
+        return
+    require(actor, perm, org)
 
 
 def validate_placement(kind: str, parent: Org | None) -> None:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.accounts.scope import scope_for
+from fulian.accounts.scope import require, scope_for
 from fulian.core import audit
 from fulian.core.crypto import blind_index
 from fulian.orgs.models import ADMIN_LEVEL, Org, OrgKind, OrgStatus, decode_path
@@ -56,13 +56,6 @@ class SimilarPeople(ValidationError):
     def __init__(self, candidates: list[Person]):
         self.candidates = candidates
         super().__init__(_("发现可能重复的人员，请先核对"), code="similar_people")
-
-
-def _require(actor, perm: str, org: Org) -> None:
-    if actor is None:
-        return
-    if not scope_for(actor, perm).covers_org(org):
-        raise PermissionDenied(_("您无权在“%(org)s”进行此操作") % {"org": org.name})
 
 
 def _contact_org_for(org: Org) -> Org:
@@ -196,7 +189,7 @@ def person_create(
     confirm_not_duplicate: bool = False,
 ) -> Person:
     """Register a person once: refused when her ID number is already registered."""
-    _require(actor, "people.add_person", data.org)
+    require(actor, "people.add_person", data.org)
     values = clean_person_data(data)
     hashed = id_number_hash(values["id_number"]) if values["id_number"] else None
     if hashed:
@@ -261,12 +254,12 @@ _EDITABLE = {
 @transaction.atomic
 def person_update(*, actor, person: Person, **changes) -> Person:
     """Correct her record; a new ID number must still be unique."""
-    _require(actor, "people.change_person", person.org)
+    require(actor, "people.change_person", person.org)
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     if "org" in changes:
-        _require(actor, "people.change_person", changes["org"])
+        require(actor, "people.change_person", changes["org"])
     current = {field: getattr(person, field) for field in _EDITABLE}
     current.update(changes)
     if "id_number" not in changes and person.id_number:
@@ -310,7 +303,7 @@ def person_reveal(*, actor, person: Person, field: str) -> str:
 
 @transaction.atomic
 def person_tag_add(*, actor, person: Person, tag: Tag, note: str = "") -> PersonTag:
-    _require(actor, "people.change_person", person.org)
+    require(actor, "people.change_person", person.org)
     if not tag.is_active:
         raise ValidationError(_("标签“%(tag)s”已停用") % {"tag": tag.name})
     with audit.acting_as(actor):
@@ -324,7 +317,7 @@ def person_tag_add(*, actor, person: Person, tag: Tag, note: str = "") -> Person
 
 @transaction.atomic
 def person_tag_remove(*, actor, person: Person, tag: Tag) -> None:
-    _require(actor, "people.change_person", person.org)
+    require(actor, "people.change_person", person.org)
     with audit.acting_as(actor):
         for person_tag in PersonTag.objects.filter(person=person, tag=tag):
             person_tag.delete()
@@ -335,7 +328,7 @@ def relation_add(
     *, actor, person: Person, relative: Person, kind: str, is_guardian: bool = False
 ) -> PersonRelation:
     """Link a relative; both must be in her scope (a guardian too)."""
-    _require(actor, "people.change_person", person.org)
+    require(actor, "people.change_person", person.org)
     if actor is not None and not scope_for(actor, "people.view_person").covers_org(relative.org):
         raise PermissionDenied(_("该亲属不在您的管理范围内"))
     if person.pk == relative.pk:
