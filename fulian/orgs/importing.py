@@ -12,18 +12,19 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from fulian.core.errors import RowErrors
+from fulian.core.imports import ImportResult, style_header, write_table
 
 from .codes import validate_division_code
 from .models import ADMIN_LEVEL, Org, OrgKind, OrgStatus, UrbanRural
@@ -70,19 +71,6 @@ FILE = "文件"
 _YES = {"是", "已建", "有", "y", "yes", "true", "1"}
 _NO = {"否", "未建", "无", "n", "no", "false", "0"}
 _TRAILING_ZEROS = re.compile(r"^(\d+)\.0+$")
-
-
-@dataclass
-class ImportResult:
-    """A dry run: the rows that would be created and every problem found."""
-
-    rows: list[NewOrg] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    total: int = 0  # non-empty data rows read
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- cell values ---------------------------------------------------------------------
@@ -476,30 +464,6 @@ _COLUMN_HELP = [
 ]
 
 
-def _style_header(sheet, row: int, count: int) -> None:
-    for column in range(1, count + 1):
-        cell = sheet.cell(row=row, column=column)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
-
-
-def _write_table(
-    sheet, start: int, title: str, header: list[str], rows: list[tuple[str, ...]]
-) -> int:
-    """A titled table on the help sheet; returns the next free row."""
-    sheet.cell(row=start, column=1, value=title).font = Font(bold=True, size=12)
-    for column, text in enumerate(header, start=1):
-        sheet.cell(row=start + 1, column=column, value=text)
-    _style_header(sheet, start + 1, len(header))
-    for offset, values in enumerate(rows, start=start + 2):
-        for column, text in enumerate(values, start=1):
-            cell = sheet.cell(row=offset, column=column, value=text)
-            cell.number_format = "@"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return start + 2 + len(rows) + 1
-
-
 def _kind_note(kind: OrgKind) -> str:
     if kind == OrgKind.NATIONAL:
         return "全国妇联为根组织，不能导入"
@@ -515,7 +479,7 @@ def build_template() -> bytes:
         data = workbook.active
         data.title = SHEET_DATA
         data.append(COLUMNS)
-        _style_header(data, 1, len(COLUMNS))
+        style_header(data, 1, len(COLUMNS))
         data.freeze_panes = "A2"
         for index, label in enumerate(COLUMNS, start=1):
             letter = get_column_letter(index)
@@ -557,23 +521,23 @@ def build_template() -> bytes:
                 f"每次最多 {MAX_ROWS} 行。"
             ),
         )
-        next_row = _write_table(guide, 4, "各列说明", ["列名", "是否必填", "说明"], _COLUMN_HELP)
+        next_row = write_table(guide, 4, "各列说明", ["列名", "是否必填", "说明"], _COLUMN_HELP)
         kind_rows = [(str(k.label), k.value, _kind_note(k)) for k in OrgKind]
-        next_row = _write_table(
+        next_row = write_table(
             guide,
             next_row,
             "类型（填写中文名称或英文代码）",
             ["中文名称", "英文代码", "说明"],
             kind_rows,
         )
-        next_row = _write_table(
+        next_row = write_table(
             guide,
             next_row,
             "城乡分类代码",
             ["代码", "名称", ""],
             [(c.value, str(c.label), "") for c in UrbanRural],
         )
-        next_row = _write_table(
+        next_row = write_table(
             guide,
             next_row,
             "是否已建妇女组织",
@@ -585,7 +549,7 @@ def build_template() -> bytes:
         ).font = Font(bold=True, size=12)
         for column, text in enumerate(COLUMNS, start=1):
             guide.cell(row=next_row + 1, column=column, value=text)
-        _style_header(guide, next_row + 1, len(COLUMNS))
+        style_header(guide, next_row + 1, len(COLUMNS))
         for offset, values in enumerate(_EXAMPLE, start=next_row + 2):
             for column, text in enumerate(values, start=1):
                 guide.cell(row=offset, column=column, value=text).number_format = "@"

@@ -1,19 +1,16 @@
 """Org pages: the tree browser, detail, search, edits and the Excel import."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.selectors import positions_visible_to
+from fulian.core import imports
 from fulian.core.errors import RowErrors, error_text
 from fulian.core.lists import Column, ListPage
 
@@ -181,21 +178,10 @@ def close(request, pk):
 _IMPORT_SESSION_KEY = "org_import_file"
 
 
-def _import_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @login_required
 def import_template(request):
     _need(request, "orgs.add_org")
-    response = HttpResponse(
-        importing.build_template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="org-import-template.xlsx"'
-    return response
+    return imports.template_response(importing.build_template(), "org-import-template.xlsx")
 
 
 @login_required
@@ -205,17 +191,12 @@ def import_upload(request):
     form = OrgImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        token = uuid.uuid4().hex
-        path = _import_dir() / f"{token}.xlsx"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        with path.open("rb") as data:
-            result = importing.parse_workbook(data, actor=request.user)
-        if result.ok:
-            request.session[_IMPORT_SESSION_KEY] = token
-        else:
-            path.unlink(missing_ok=True)
+        result = imports.check_upload(
+            request,
+            _IMPORT_SESSION_KEY,
+            form.cleaned_data["file"],
+            lambda data: importing.parse_workbook(data, actor=request.user),
+        )
     return render(
         request, "orgs/import.html", {"title": _("批量导入组织"), "form": form, "result": result}
     )
@@ -225,9 +206,8 @@ def import_upload(request):
 @login_required
 def import_confirm(request):
     _need(request, "orgs.add_org")
-    token = request.session.pop(_IMPORT_SESSION_KEY, None)
-    path = _import_dir() / f"{token}.xlsx" if token else None
-    if not path or not path.exists():
+    path = imports.take_staged(request, _IMPORT_SESSION_KEY)
+    if path is None:
         messages.error(request, _("导入文件已失效（可能已经导入过），请重新上传"))
         return redirect("orgs:import")
     try:

@@ -5,20 +5,16 @@ with a random name held in the session, is checked again and imported on confirm
 (all rows or none), and is deleted either way, so a second confirm finds nothing.
 """
 
-import uuid
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from fulian.core import imports
 from fulian.core.errors import RowErrors
 
 from . import importing
@@ -41,21 +37,10 @@ def _need(request):
         raise PermissionDenied
 
 
-def _import_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @login_required
 def import_template(request):
     _need(request)
-    response = HttpResponse(
-        importing.build_template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="people-import-template.xlsx"'
-    return response
+    return imports.template_response(importing.build_template(), "people-import-template.xlsx")
 
 
 @login_required
@@ -65,21 +50,12 @@ def import_upload(request):
     form = PeopleImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        token = uuid.uuid4().hex
-        path = _import_dir() / f"{token}.xlsx"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        with path.open("rb") as data:
-            result = importing.parse_workbook(data, actor=request.user)
-        if result.ok:
-            # A file checked earlier in this session and never confirmed goes now.
-            earlier = request.session.get(_SESSION_KEY)
-            if earlier:
-                (_import_dir() / f"{earlier}.xlsx").unlink(missing_ok=True)
-            request.session[_SESSION_KEY] = token
-        else:
-            path.unlink(missing_ok=True)
+        result = imports.check_upload(
+            request,
+            _SESSION_KEY,
+            form.cleaned_data["file"],
+            lambda data: importing.parse_workbook(data, actor=request.user),
+        )
     return render(
         request,
         "people/import.html",
@@ -104,9 +80,8 @@ def _summary(exc) -> str:
 @login_required
 def import_confirm(request):
     _need(request)
-    token = request.session.pop(_SESSION_KEY, None)
-    path = _import_dir() / f"{token}.xlsx" if token else None
-    if not path or not path.exists():
+    path = imports.take_staged(request, _SESSION_KEY)
+    if path is None:
         messages.error(request, _("导入文件已失效（可能已经导入过），请重新上传"))
         return redirect("people:import")
     try:

@@ -12,7 +12,7 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from fulian.core.imports import ImportResult
 from fulian.core.masking import mask_id_number
 from fulian.orgs.importing import cell_text
 from fulian.orgs.models import Org, OrgStatus
@@ -78,19 +79,6 @@ class NewPerson:
     tags: list[Tag]
     id_number_hash: str
     phone_hash: str | None
-
-
-@dataclass
-class ImportResult:
-    """A dry run: the people who would be registered and every problem found."""
-
-    rows: list[NewPerson] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    total: int = 0  # non-empty data rows read
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- reading -------------------------------------------------------------------------

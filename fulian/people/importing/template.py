@@ -7,9 +7,11 @@ import io
 import openpyxl
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from fulian.core.imports import style_header, write_table
 
 from ..models import Category, Education, Gender, LegalBasis, Tag
 from .columns import (
@@ -95,28 +97,6 @@ def _column_help(tag_names: list[str]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _style_header(sheet, row: int, count: int) -> None:
-    for column in range(1, count + 1):
-        cell = sheet.cell(row=row, column=column)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(vertical="center")
-
-
-def _write_table(sheet, start: int, title: str, header: list[str], rows) -> int:
-    """A titled table on the help sheet; returns the next free row."""
-    sheet.cell(row=start, column=1, value=title).font = Font(bold=True, size=12)
-    for column, text in enumerate(header, start=1):
-        sheet.cell(row=start + 1, column=column, value=text)
-    _style_header(sheet, start + 1, len(header))
-    for offset, values in enumerate(rows, start=start + 2):
-        for column, text in enumerate(values, start=1):
-            cell = sheet.cell(row=offset, column=column, value=text)
-            cell.number_format = "@"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return start + 2 + len(rows) + 1
-
-
 def build_template() -> bytes:
     """The .xlsx template: the 人员 sheet to fill in and a 说明 sheet explaining it."""
     tag_names = list(Tag.objects.filter(is_active=True).values_list("name", flat=True))
@@ -125,7 +105,7 @@ def build_template() -> bytes:
         data = workbook.active
         data.title = SHEET_DATA
         data.append(COLUMNS)
-        _style_header(data, 1, len(COLUMNS))
+        style_header(data, 1, len(COLUMNS))
         data.freeze_panes = "A2"
         for index, label in enumerate(COLUMNS, start=1):
             letter = get_column_letter(index)
@@ -168,7 +148,7 @@ def build_template() -> bytes:
                 f"每个文件最多 {MAX_ROWS:,} 行。"
             ),
         )
-        next_row = _write_table(
+        next_row = write_table(
             guide, 4, "各列说明", ["列名", "是否必填", "说明"], _column_help(tag_names)
         )
         for title, choices in (
@@ -177,14 +157,14 @@ def build_template() -> bytes:
             (COL_EDUCATION, Education),
             (COL_BASIS, LegalBasis),
         ):
-            next_row = _write_table(
+            next_row = write_table(
                 guide,
                 next_row,
                 f"{title}（可选值）",
                 ["填写", "", ""],
                 [(str(c.label), "", "") for c in choices],
             )
-        next_row = _write_table(
+        next_row = write_table(
             guide, next_row, "标签（可选值）", ["填写", "", ""], [(n, "", "") for n in tag_names]
         )
         guide.cell(
@@ -192,7 +172,7 @@ def build_template() -> bytes:
         ).font = Font(bold=True, size=12)
         for column, text in enumerate(COLUMNS, start=1):
             guide.cell(row=next_row + 1, column=column, value=text)
-        _style_header(guide, next_row + 1, len(COLUMNS))
+        style_header(guide, next_row + 1, len(COLUMNS))
         for column, text in enumerate(_EXAMPLE, start=1):
             guide.cell(row=next_row + 2, column=column, value=text).number_format = "@"
 
