@@ -174,6 +174,10 @@ def position_grant(
     if end_date and end_date < start_date:
         raise ValidationError(_("任职结束日期不能早于开始日期"))
     check_not_wider(actor=actor, role=role, org=org, listed_orgs=listed_orgs)
+    if Position.objects.current(start_date).filter(user=user, org=org, role=role).exists():
+        raise ValidationError(
+            _("%(user)s已在“%(org)s”担任该角色") % {"user": user.display_name, "org": org.name}
+        )
     for overseen in oversees:
         if not overseen.path.startswith(org.federation().path):
             raise ValidationError(_("分管部室须属于本妇联"))

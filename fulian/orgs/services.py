@@ -54,6 +54,17 @@ def validate_placement(kind: str, parent: Org | None) -> None:
             )
 
 
+def _refuse_namesake(name: str, parent: Org | None) -> None:
+    """Two active orgs of one name under one parent are one org entered twice."""
+    if (
+        parent is not None
+        and Org.objects.filter(parent=parent, name=name, status=OrgStatus.ACTIVE).exists()
+    ):
+        raise ValidationError(
+            _("“%(parent)s”下已有名为“%(name)s”的组织") % {"parent": parent.name, "name": name}
+        )
+
+
 def _validate_code(kind: str, code: str, parent: Org | None) -> None:
     if kind in ADMIN_LEVEL:
         validate_division_code(
@@ -96,6 +107,7 @@ def org_create(
     if not name:
         raise ValidationError(_("请填写组织名称"))
     validate_placement(kind, parent)
+    _refuse_namesake(name, parent)
     code = _assign_code(kind, code, parent)
     if Org.objects.filter(code=code).exists():
         raise ValidationError(_("代码 %(code)s 已被使用") % {"code": code})

@@ -103,3 +103,15 @@ def test_the_grant_page_refuses_a_wider_role_with_a_message(
     )
     assert newcomer.positions.count() == 1
     assert "请检查" in response.content.decode() or "不能" in response.content.decode()
+
+
+def test_the_same_position_granted_twice_is_refused(user_named, newcomer, my_village):
+    from django.core.exceptions import ValidationError
+
+    cadre = user_named("county_cadre")
+    services.position_grant(actor=cadre, user=newcomer, org=my_village, role=role("village_chair"))
+    with pytest.raises(ValidationError, match="已在"):
+        services.position_grant(
+            actor=cadre, user=newcomer, org=my_village, role=role("village_chair")
+        )
+    assert newcomer.positions.count() == 1

@@ -184,3 +184,11 @@ def test_search_finds_by_code_prefix_and_name(client_for):
     client = client_for("city_chair")
     assert "九龙镇妇联" in client.get("/orgs/search/", {"q": "321202100"}).content.decode()
     assert "九龙镇妇联" in client.get("/orgs/search/", {"q": "九龙"}).content.decode()
+
+
+def test_the_same_org_posted_twice_is_refused(org_by_code):
+    town = org_by_code("321202100000")
+    services.org_create(actor=None, name="新建志愿队", kind=OrgKind.VOLUNTEER_TEAM, parent=town)
+    with pytest.raises(ValidationError, match="已有名为"):
+        services.org_create(actor=None, name="新建志愿队", kind=OrgKind.VOLUNTEER_TEAM, parent=town)
+    assert Org.objects.filter(parent=town, name="新建志愿队").count() == 1
