@@ -11,10 +11,12 @@ class OfficeConfig(AppConfig):
         from fulian.core import audit, navigation
 
         from . import leave  # noqa: F401 — registers the leave process definition
-        from .models import AttendanceRecord, LeaveRequest
+        from .models import AttendanceRecord, DocumentNumber, LeaveRequest
 
         audit.register(LeaveRequest)
         audit.register(AttendanceRecord)
+        # The numbers are audited; their series counter only mirrors the latest one.
+        audit.register(DocumentNumber)
         navigation.register(
             navigation.NavItem(
                 key="leave",

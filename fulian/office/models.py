@@ -129,3 +129,70 @@ class AttendanceRecord(models.Model):
 
     def audit_org(self):
         return self.department
+
+
+class DocumentNumberSeries(models.Model):
+    """One run of document numbers: per org, per year and per document type (文号序列)."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    doc_type = models.CharField(
+        _("文种代字"),
+        max_length=10,
+        default="妇字",
+        help_text=_("如“妇字”“妇办字”；一个单位可有多种"),
+    )
+    last_number = models.PositiveIntegerField(_("已用到"), default=0)
+
+    scope_org_field = "org"
+    scope_path_field = "org__path"
+
+    class Meta:
+        verbose_name = _("文号序列")
+        verbose_name_plural = _("文号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "doc_type"], name="number_series_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org.short_name or self.org.name}{self.doc_type}〔{self.year}〕"
+
+    def audit_org(self):
+        return self.org
+
+
+class DocumentNumber(models.Model):
+    """A number given out: never reused, never skipped; a withdrawn one stays, voided."""
+
+    series = models.ForeignKey(
+        DocumentNumberSeries, on_delete=models.PROTECT, related_name="numbers"
+    )
+    number = models.PositiveIntegerField(_("序号"))
+    text = models.CharField(_("文号"), max_length=40)
+    subject_label = models.CharField(_("公文"), max_length=100, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    assigned_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+
+    scope_org_field = "series__org"
+    scope_path_field = "series__org__path"
+
+    class Meta:
+        verbose_name = _("文号")
+        verbose_name_plural = _("文号")
+        ordering = ["series", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="document_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text + ("（已作废）" if self.voided_at else "")
+
+    def audit_org(self):
+        return self.series.org
