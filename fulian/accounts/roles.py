@@ -16,6 +16,7 @@ from .models import Role, ScopeKind
 VIEW_BASICS = ["orgs.view_org", "accounts.view_user", "accounts.view_position", "core.view_holiday"]
 PEOPLE_WORK = ["people.view_person", "people.add_person", "people.change_person", "people.view_tag"]
 OFFICE_OVERSIGHT = [
+    "office.view_outgoingdocument",
     "office.view_leaverequest",
     "office.add_attendancerecord",
     "office.view_attendancerecord",

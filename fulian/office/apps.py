@@ -10,8 +10,17 @@ class OfficeConfig(AppConfig):
     def ready(self) -> None:
         from fulian.core import audit, navigation
 
-        from . import leave  # noqa: F401 — registers the leave process definition
-        from .models import AttendanceRecord, DocumentNumber, LeaveRequest
+        from . import leave, outgoing  # noqa: F401 — register their process definitions
+        from .models import (
+            AttendanceRecord,
+            DocumentNumber,
+            DocumentVersion,
+            LeaveRequest,
+            OutgoingDocument,
+        )
+
+        audit.register(OutgoingDocument)
+        audit.register(DocumentVersion)
 
         audit.register(LeaveRequest)
         audit.register(AttendanceRecord)
@@ -25,6 +34,16 @@ class OfficeConfig(AppConfig):
                 perm=None,
                 icon="calendar-check",
                 order=60,
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                key="outgoing",
+                label=_("发文"),
+                url_name="office:outgoing_list",
+                perm=None,
+                icon="file-earmark-text",
+                order=62,
             )
         )
         navigation.register(

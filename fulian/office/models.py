@@ -196,3 +196,109 @@ class DocumentNumber(models.Model):
 
     def audit_org(self):
         return self.series.org
+
+
+class Secrecy(models.TextChoices):
+    NONE = "", _("无")
+    SECRET = "秘密", _("秘密")
+    CONFIDENTIAL = "机密", _("机密")
+
+
+class Urgency(models.TextChoices):
+    NONE = "", _("无")
+    URGENT = "加急", _("加急")
+    EXTRA_URGENT = "特急", _("特急")
+
+
+class OutgoingDocument(models.Model):
+    """发文: drafted by a department, checked, reviewed, signed, numbered at signing."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Org", verbose_name=_("拟稿部室"), on_delete=models.PROTECT, related_name="+"
+    )
+    doc_type = models.CharField(_("文种代字"), max_length=10, default="妇字")
+    title = models.CharField(_("标题"), max_length=200)
+    main_recipients = models.CharField(_("主送"), max_length=300)
+    copy_to = models.CharField(_("抄送"), max_length=300, blank=True)
+    body = models.TextField(_("正文"))
+    attachments_note = models.TextField(_("附件说明"), blank=True, help_text=_("每行一个附件名称"))
+    secrecy = models.CharField(_("密级"), max_length=4, choices=Secrecy.choices, blank=True)
+    urgency = models.CharField(_("紧急程度"), max_length=4, choices=Urgency.choices, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("拟稿人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proofreader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("校对人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.OneToOneField(
+        "office.DocumentNumber",
+        verbose_name=_("文号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_on = models.DateField(_("签发日期"), null=True, blank=True)
+    process = models.OneToOneField(
+        "workflow.ProcessInstance",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("拟稿时间"), auto_now_add=True)
+
+    scope_org_field = "department"
+    scope_path_field = "department__path"
+    scope_owner_field = "drafted_by"
+
+    class Meta:
+        verbose_name = _("发文")
+        verbose_name_plural = _("发文")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_org(self):
+        return self.department
+
+
+class DocumentVersion(models.Model):
+    """Every version of the text is kept: the first draft and each revision after a return."""
+
+    document = models.ForeignKey(
+        OutgoingDocument, on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveSmallIntegerField(_("版本"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文稿版本")
+        verbose_name_plural = _("文稿版本")
+        ordering = ["document", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "version"], name="document_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.version}"
