@@ -33,7 +33,7 @@ def office_head() -> ActorRule:
     """办公室主任 of the federation the draft belongs to."""
     return ActorRule(
         "办公室主任",
-        lambda ctx: definitions._holders(
+        lambda ctx: definitions.holders(
             Q(
                 org__parent=ctx.federation,
                 org__kind=OrgKind.DEPARTMENT,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fulian.core.calendar import add_working_days
 
 from . import definitions
-from .engine import _context, _log, _notify, definition_of
+from .engine import definition_of, log_action, notify_about, process_context
 from .models import Action, Task, TaskState
 
 
@@ -32,8 +32,10 @@ def send_reminders(today=None) -> int:
                 continue
             targets = [task.assignee] if task.assignee else list(task.candidates.all())
             for person in targets:
-                _notify(person, "task_reminder", task.instance, due_date=task.due_date.isoformat())
-            _log(task.instance, Action.REMIND, None, task=task)
+                notify_about(
+                    person, "task_reminder", task.instance, due_date=task.due_date.isoformat()
+                )
+            log_action(task.instance, Action.REMIND, None, task=task)
             count += 1
     return count
 
@@ -48,14 +50,14 @@ def escalate_overdue(today=None) -> int:
         instance = task.instance
         step = definition_of(instance).step(task.step_index)
         rule = step.escalate_to or definitions.chairwoman()
-        targets = [u for u in rule.resolve(_context(instance)) if u.pk != task.assignee_id]
+        targets = [u for u in rule.resolve(process_context(instance)) if u.pk != task.assignee_id]
         with transaction.atomic():
             if not Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(
                 escalated_at=timezone.now(), escalated_to=targets[0] if targets else None
             ):
                 continue
             for person in targets:
-                _notify(
+                notify_about(
                     person,
                     "task_escalated",
                     instance,
@@ -63,8 +65,10 @@ def escalate_overdue(today=None) -> int:
                     due_date=task.due_date.isoformat(),
                 )
             if task.assignee:
-                _notify(task.assignee, "task_overdue", instance, due_date=task.due_date.isoformat())
-            _log(instance, Action.ESCALATE, None, task=task, targets=[u.pk for u in targets])
+                notify_about(
+                    task.assignee, "task_overdue", instance, due_date=task.due_date.isoformat()
+                )
+            log_action(instance, Action.ESCALATE, None, task=task, targets=[u.pk for u in targets])
             count += 1
     return count
 

@@ -35,7 +35,7 @@ class Context:
         return self.org.federation()
 
 
-def _holders(query: Q, exclude: User | None = None) -> list[User]:
+def holders(query: Q, exclude: User | None = None) -> list[User]:
     positions = Position.objects.current().filter(query).select_related("user")
     users = {p.user for p in positions}
     if exclude is not None:
@@ -55,7 +55,7 @@ class ActorRule:
 def department_head() -> ActorRule:
     return ActorRule(
         "部室负责人",
-        lambda ctx: _holders(Q(org=ctx.org, post=Post.DEPARTMENT_HEAD), exclude=ctx.applicant),
+        lambda ctx: holders(Q(org=ctx.org, post=Post.DEPARTMENT_HEAD), exclude=ctx.applicant),
     )
 
 
@@ -63,14 +63,14 @@ def leader_in_charge() -> ActorRule:
     """分管领导: the vice chair whose position oversees the department."""
     return ActorRule(
         "分管领导",
-        lambda ctx: _holders(Q(post=Post.VICE_CHAIR, oversees=ctx.org), exclude=ctx.applicant),
+        lambda ctx: holders(Q(post=Post.VICE_CHAIR, oversees=ctx.org), exclude=ctx.applicant),
     )
 
 
 def chairwoman() -> ActorRule:
     return ActorRule(
         "主席",
-        lambda ctx: _holders(Q(org=ctx.federation, post=Post.CHAIRWOMAN), exclude=ctx.applicant),
+        lambda ctx: holders(Q(org=ctx.federation, post=Post.CHAIRWOMAN), exclude=ctx.applicant),
     )
 
 
@@ -84,7 +84,7 @@ def role_in_org(
     """Everyone holding ``role_code`` at the org (the subject's org by default)."""
     return ActorRule(
         label or role_code,
-        lambda ctx: _holders(
+        lambda ctx: holders(
             Q(role__code=role_code, org=(org or (lambda c: c.org))(ctx)), exclude=ctx.applicant
         ),
         claim=claim,

@@ -27,7 +27,7 @@ class WorkflowConflict(ValidationError):
     """Somebody else acted first, or the process moved on."""
 
 
-def _notify(recipient: User, kind: str, instance: ProcessInstance, **context) -> None:
+def notify_about(recipient: User, kind: str, instance: ProcessInstance, **context) -> None:
     from fulian.notifications.services import notify
 
     notify(
@@ -39,7 +39,7 @@ def _notify(recipient: User, kind: str, instance: ProcessInstance, **context) ->
     )
 
 
-def _log(instance, action, actor, *, task=None, comment="", on_behalf_of=None, **detail):
+def log_action(instance, action, actor, *, task=None, comment="", on_behalf_of=None, **detail):
     TaskLog.objects.create(
         instance=instance,
         task=task,
@@ -55,14 +55,14 @@ def definition_of(instance: ProcessInstance) -> definitions.ProcessDefinition:
     return definitions.get(instance.definition_key, instance.definition_version)
 
 
-def _context(instance: ProcessInstance) -> definitions.Context:
+def process_context(instance: ProcessInstance) -> definitions.Context:
     return definition_of(instance).make_context(instance.subject, instance.started_by, instance.org)
 
 
 def _open_step(instance: ProcessInstance, start: int, sender: User) -> None:
     """Open the first applicable step at or after ``start``; finish when none is left."""
     definition = definition_of(instance)
-    ctx = _context(instance)
+    ctx = process_context(instance)
     for index in range(start, len(definition.steps)):
         step = definition.step(index)
         if not step.applies(ctx):
@@ -76,7 +76,7 @@ def _open_step(instance: ProcessInstance, start: int, sender: User) -> None:
                 for u in (step.escalate_to or definitions.chairwoman()).resolve(ctx)
                 if u.pk != instance.started_by_id
             ]
-            _log(
+            log_action(
                 instance,
                 Action.ESCALATE,
                 None,
@@ -110,7 +110,7 @@ def _open_step(instance: ProcessInstance, start: int, sender: User) -> None:
                     due_date=due,
                 )
         for person in people:
-            _notify(
+            notify_about(
                 person,
                 "task_assigned",
                 instance,
@@ -136,7 +136,7 @@ def _finish(instance: ProcessInstance, state: str, actor: User | None) -> None:
     if hook:
         hook(instance, instance.subject)
     if state in (ProcessState.APPROVED, ProcessState.REJECTED):
-        _notify(instance.started_by, f"process_{state}", instance)
+        notify_about(instance.started_by, f"process_{state}", instance)
 
 
 @transaction.atomic
@@ -153,7 +153,7 @@ def start(*, definition_key: str, subject, actor: User, org: Org, title: str) ->
         started_by=actor,
     )
     with audit.acting_as(actor):
-        _log(instance, Action.SUBMIT, actor)
+        log_action(instance, Action.SUBMIT, actor)
         _open_step(instance, 0, actor)
     return instance
 
@@ -237,7 +237,7 @@ def act(
                 is_countersign=True,
                 due_date=task.due_date,
             )
-            _log(
+            log_action(
                 instance,
                 action,
                 actor,
@@ -246,7 +246,7 @@ def act(
                 on_behalf_of=on_behalf_of,
                 target=target.pk,
             )
-            _notify(
+            notify_about(
                 target,
                 "task_assigned",
                 instance,
@@ -255,7 +255,7 @@ def act(
             )
             return task
         _take(task, actor, action, comment)
-        _log(
+        log_action(
             instance,
             action,
             actor,
@@ -275,7 +275,7 @@ def act(
                 due_date=task.due_date,
                 is_countersign=task.is_countersign,
             )
-            _notify(
+            notify_about(
                 target,
                 "task_assigned",
                 instance,
@@ -293,7 +293,7 @@ def act(
             hook = definition_of(instance).on_returned
             if hook:
                 hook(instance, instance.subject)
-            _notify(instance.started_by, "process_returned", instance, reason=comment)
+            notify_about(instance.started_by, "process_returned", instance, reason=comment)
         elif action == Action.REJECT:
             _cancel_open(instance)
             _finish(instance, ProcessState.REJECTED, actor)
@@ -317,7 +317,7 @@ def claim(*, task: Task, actor: User) -> Task:
         raise WorkflowConflict(_("该待办已被他人认领"))
     task.refresh_from_db()
     with audit.acting_as(actor):
-        _log(task.instance, Action.CLAIM, actor, task=task)
+        log_action(task.instance, Action.CLAIM, actor, task=task)
     return task
 
 
@@ -335,7 +335,7 @@ def withdraw(*, instance: ProcessInstance, actor: User, comment: str = "") -> Pr
         raise WorkflowConflict(_("已有人办理，不能撤回；如需修改请联系当前办理人退回"))
     with audit.acting_as(actor):
         _cancel_open(instance)
-        _log(instance, Action.WITHDRAW, actor, comment=comment)
+        log_action(instance, Action.WITHDRAW, actor, comment=comment)
         _finish(instance, ProcessState.WITHDRAWN, actor)
     return instance
 
@@ -358,7 +358,7 @@ def resubmit(*, instance: ProcessInstance, actor: User, comment: str = "") -> Pr
     instance.state = ProcessState.RUNNING
     instance.save(update_fields=["state"])
     with audit.acting_as(actor):
-        _log(instance, Action.RESUBMIT, actor, comment=comment)
+        log_action(instance, Action.RESUBMIT, actor, comment=comment)
         _open_step(instance, 0, actor)
     return instance
 
@@ -375,9 +375,9 @@ def urge(*, task: Task, actor: User, comment: str = "") -> None:
         raise PermissionDenied(_("您不能催办这项待办"))
     targets = [task.assignee] if task.assignee else list(task.candidates.all())
     with audit.acting_as(actor):
-        _log(instance, Action.URGE, actor, task=task, comment=comment)
+        log_action(instance, Action.URGE, actor, task=task, comment=comment)
     for person in targets:
-        _notify(
+        notify_about(
             person,
             "task_urged",
             instance,
