@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "fulian.workflow",
     "fulian.office",
     "fulian.notifications",
+    "fulian.cases",
+    "fulian.public",
+    "fulian.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
 """The system roles: one for every kind of user SPEC.md names.
 
 Declared as data and synced idempotently (``sync_system_roles``), so a deployment
-and the demo get the same roles; later modules add their permissions here.
+and the demo get the same roles; modules add their own permissions with
+``extend_role`` in their AppConfig.ready.
 """
 
 from __future__ import annotations
@@ -146,6 +147,23 @@ SYSTEM_ROLES = [
 ]
 
 
+_EXTENSIONS: dict[str, list[str]] = {}
+
+
+def extend_role(code: str, *permissions: str) -> None:
+    """Let a module add its permissions to a system role (called from AppConfig.ready)."""
+    known = {spec.code for spec in SYSTEM_ROLES}
+    if code not in known:
+        raise ValueError(f"unknown system role {code}")
+    bucket = _EXTENSIONS.setdefault(code, [])
+    bucket.extend(p for p in permissions if p not in bucket)
+
+
+def permissions_of(spec: RoleSpec) -> list[str]:
+    extra = [p for p in _EXTENSIONS.get(spec.code, []) if p not in spec.permissions]
+    return [*spec.permissions, *extra]
+
+
 def _permissions(codes) -> list[Permission]:
     found = []
     for code in codes:
@@ -169,6 +187,6 @@ def sync_system_roles() -> dict[str, Role]:
                 "is_system": True,
             },
         )
-        role.permissions.set(_permissions(spec.permissions))
+        role.permissions.set(_permissions(permissions_of(spec)))
         roles[spec.code] = role
     return roles

@@ -252,6 +252,17 @@ def load_users(orgs: DemoOrgs, *, actor=None) -> list[User]:
     return users
 
 
+_LOADERS: list[tuple[int, str, object]] = []
+
+
+def register_demo_loader(order: int, name: str, loader) -> None:
+    """A module adds its demo data: ``loader(orgs: DemoOrgs)`` runs after people, by order.
+
+    Loaders must be idempotent (seed_demo runs again on every ``make run``)."""
+    if all(existing != name for _, existing, _ in _LOADERS):
+        _LOADERS.append((order, name, loader))
+
+
 @transaction.atomic
 def seed_demo() -> DemoOrgs:
     from fulian.people.demo import load_people, load_tags
@@ -261,4 +272,6 @@ def seed_demo() -> DemoOrgs:
     load_users(orgs)
     load_tags()
     load_people(include=[orgs.village, orgs.other_village])
+    for _order, _name, loader in sorted(_LOADERS, key=lambda item: (item[0], item[1])):
+        loader(orgs)
     return orgs

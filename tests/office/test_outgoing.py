@@ -68,8 +68,7 @@ def test_the_pages_draft_show_and_download(client_for, user_named):
     document = OutgoingDocument.objects.get(title=FIELDS["title"])
     assert FIELDS["title"] in client.get(f"/office/outgoing/{document.pk}/").content.decode()
     assert FIELDS["title"] in client.get("/office/outgoing/").content.decode()
-    assert client_for("village_chair").get(f"/office/outgoing/{document.pk}/").status_code \
-        == 404
+    assert client_for("village_chair").get(f"/office/outgoing/{document.pk}/").status_code == 404
     for username in ("city_office_head", "city_vice", "city_chair"):
         step(document, username, user_named)
     download = client.get(f"/office/outgoing/{document.pk}/docx/")

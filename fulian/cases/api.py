@@ -1,0 +1,3 @@
+"""API routes of this app: (prefix, viewset, basename), added to /api/v1/ by fulian.api_urls."""
+
+ROUTES: list = []
