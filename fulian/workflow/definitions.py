@@ -131,6 +131,9 @@ class Step:
     condition: Callable[[Context], bool] | None = None
     actions: frozenset = DEFAULT_ACTIONS
     escalate_to: ActorRule | None = None
+    # Several people on one step: "parallel" gives each a task and the step completes
+    # when all have approved; "in_order" gives them one after another (传阅 in order).
+    fan_out: str = ""
 
     def applies(self, ctx: Context) -> bool:
         return self.condition is None or bool(self.condition(ctx))

@@ -22,6 +22,21 @@ from fulian.orgs.models import Org
 from . import definitions
 from .models import Action, Delegation, ProcessInstance, ProcessState, Task, TaskLog, TaskState
 
+PARALLEL, IN_ORDER = "parallel", "in_order"  # Step.fan_out
+
+
+def _approved_at_step(instance: ProcessInstance, index: int) -> set[int]:
+    """Who approved step ``index`` since the latest (re)submission."""
+    submitted = instance.log.filter(action__in=[Action.SUBMIT, Action.RESUBMIT]).latest("at")
+    return set(
+        instance.tasks.filter(
+            step_index=index,
+            action=Action.APPROVE,
+            completed_at__gte=submitted.at,
+            is_countersign=False,
+        ).values_list("assignee", flat=True)
+    )
+
 
 class WorkflowConflict(ValidationError):
     """Somebody else acted first, or the process moved on."""
@@ -68,6 +83,12 @@ def _open_step(instance: ProcessInstance, start: int, sender: User) -> None:
         if not step.applies(ctx):
             continue
         people = step.actor.resolve(ctx)
+        if step.fan_out == IN_ORDER and people:
+            # The next one who has not yet approved this step since the (re)submission.
+            done = _approved_at_step(instance, index)
+            people = [p for p in people if p.pk not in done][:1]
+            if not people:
+                continue
         if not people:
             # The post is vacant (or held by the applicant herself): the step goes one
             # level up rather than being left with nobody to act.
@@ -99,7 +120,8 @@ def _open_step(instance: ProcessInstance, start: int, sender: User) -> None:
             )
             task.candidates.set(people)
         else:
-            for person in people[:1] if not step.actor.claim else people:
+            everyone = step.actor.claim or step.fan_out == PARALLEL
+            for person in people if everyone else people[:1]:
                 Task.objects.create(
                     instance=instance,
                     step_key=step.key,
@@ -285,7 +307,8 @@ def act(
         elif action == Action.APPROVE:
             still_open = instance.tasks.filter(step_index=task.step_index, state=TaskState.OPEN)
             if not still_open.exists():
-                _open_step(instance, task.step_index + 1, actor)
+                in_order = definition_of(instance).step(task.step_index).fan_out == IN_ORDER
+                _open_step(instance, task.step_index + (0 if in_order else 1), actor)
         elif action == Action.RETURN:
             _cancel_open(instance)
             instance.state = ProcessState.RETURNED
