@@ -8,12 +8,15 @@ A model tells the scope where its org is with three class attributes:
 ``scope_org_field`` (org id lookup, or None for national tables nobody scopes),
 ``scope_path_field`` (the org path lookup) and ``scope_owner_field`` (the user who
 owns the row, for the "self" scope kind). A model whose rows reach their org some
-other way defines ``scope_filter(scope) -> Q`` instead (see ``User``).
+other way defines ``scope_filter(scope) -> Q`` instead (see ``User``). A model whose
+rows are confidential beyond the org tree (e.g. rights cases, shared with named people)
+also sets ``scope_confidential = True``: its ``scope_filter`` then narrows even an
+"everything" scope, and may use ``scope.viewer_id`` (the user the scope was built for).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.db.models import Q
@@ -32,6 +35,8 @@ class Scope:
     orgs: tuple[tuple[int, str], ...] = ()
     own_user_id: int | None = None
     kinds: frozenset[str] = field(default_factory=frozenset)
+    # Who the scope was computed for; only confidential models' scope_filter reads it.
+    viewer_id: int | None = field(default=None, compare=False)
 
     @property
     def is_empty(self) -> bool:
@@ -170,15 +175,18 @@ def scope_for(user, perm: str) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return EMPTY
     if user.is_superuser:
-        return EVERYTHING
+        return replace(EVERYTHING, viewer_id=user.pk)
     cache = user.__dict__.setdefault("_scope_cache", {})
     if perm not in cache:
-        cache[perm] = union(
-            [
-                position_scope(p)
-                for p in current_positions(user)
-                if perm in role_permission_codes(p.role)
-            ]
+        cache[perm] = replace(
+            union(
+                [
+                    position_scope(p)
+                    for p in current_positions(user)
+                    if perm in role_permission_codes(p.role)
+                ]
+            ),
+            viewer_id=user.pk,
         )
     return cache[perm]
 
@@ -192,11 +200,11 @@ def forget(user) -> None:
 def filter_queryset(queryset: models.QuerySet, user, perm: str) -> models.QuerySet:
     """The rows of ``queryset`` that ``user`` may see under ``perm``."""
     scope = scope_for(user, perm)
-    if scope.everything:
+    model = queryset.model
+    if scope.everything and not getattr(model, "scope_confidential", False):
         return queryset
     if scope.is_empty:
         return queryset.none()
-    model = queryset.model
     custom = getattr(model, "scope_filter", None)
     if callable(custom):
         return queryset.filter(custom(scope))
