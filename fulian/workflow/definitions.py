@@ -150,6 +150,8 @@ class ProcessDefinition:
     on_returned: Callable[[Any, Any], None] | None = None
     on_rejected: Callable[[Any, Any], None] | None = None
     on_withdrawn: Callable[[Any, Any], None] | None = None
+    # Runs when a task changes hands (claimed, transferred): (instance, subject, new task).
+    on_assigned: Callable[[Any, Any, Any], None] | None = None
     context: Callable[[Any, User], Context] | None = field(default=None)
 
     def step(self, index: int) -> Step:

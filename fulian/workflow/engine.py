@@ -287,7 +287,7 @@ def act(
             **({"target": target.pk} if target else {}),
         )
         if action == Action.TRANSFER:
-            Task.objects.create(
+            new_task = Task.objects.create(
                 instance=instance,
                 step_key=task.step_key,
                 step_name=task.step_name,
@@ -297,6 +297,7 @@ def act(
                 due_date=task.due_date,
                 is_countersign=task.is_countersign,
             )
+            _assigned(instance, new_task)
             notify_about(
                 target,
                 "task_assigned",
@@ -341,7 +342,14 @@ def claim(*, task: Task, actor: User) -> Task:
     task.refresh_from_db()
     with audit.acting_as(actor):
         log_action(task.instance, Action.CLAIM, actor, task=task)
+        _assigned(task.instance, task)
     return task
+
+
+def _assigned(instance: ProcessInstance, task: Task) -> None:
+    hook = definition_of(instance).on_assigned
+    if hook:
+        hook(instance, instance.subject, task)
 
 
 @transaction.atomic
