@@ -46,8 +46,13 @@ def number_assign(
     year: int | None = None,
     subject_label: str = "",
     subject_id: str = "",
+    text_format: str = "",
 ) -> DocumentNumber:
-    """Give the next number of the series to a document being signed."""
+    """Give the next number of the series to a document being signed.
+
+    ``text_format`` (``{org}``, ``{year}``, ``{n}``) spells other registers kept the same
+    way, such as receipt numbers (收文编号) and archive item numbers (件号).
+    """
     if not org.short_name:
         raise ValidationError(_("请先为“%(org)s”设置简称（用于文号）") % {"org": org.name})
     year = year or timezone.localdate().year
@@ -59,7 +64,11 @@ def number_assign(
             series=series,
             number=series.last_number,
             assigned_by=actor,
-            text=format_number(org, doc_type, year, series.last_number),
+            text=(
+                text_format.format(org=org.short_name, year=year, n=series.last_number)
+                if text_format
+                else format_number(org, doc_type, year, series.last_number)
+            ),
             subject_label=subject_label[:100],
             subject_id=str(subject_id),
         )

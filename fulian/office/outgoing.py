@@ -9,6 +9,7 @@ draft goes back to the drafter; each revision is kept as a new version.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +25,7 @@ from fulian.workflow.models import ProcessState
 from . import numbering
 from .gbt9704 import OutgoingDocument as Layout
 from .gbt9704 import render_outgoing
-from .models import DocumentVersion, OutgoingDocument
+from .models import ArchiveCopy, DocumentVersion, OutgoingDocument
 
 OFFICE_NAME = "办公室"
 
@@ -186,3 +187,37 @@ def outgoing_docx(document: OutgoingDocument) -> bytes:
             urgency=document.urgency,
         )
     )
+
+
+def _text_copy(version: DocumentVersion) -> ContentFile:
+    return ContentFile(f"{version.title}\n\n{version.body}\n".encode())
+
+
+@transaction.atomic
+def outgoing_proofread(*, actor, document: OutgoingDocument, proofreader) -> OutgoingDocument:
+    """校对: the drafting department records its proofreader; the three copies go to the
+    office for the archive (底稿和打印件计3份送办公室存档)."""
+    if document.number is None:
+        raise ValidationError(_("签发编号后才能校对印制"))
+    if definitions.department_of(actor) != document.department:
+        raise PermissionDenied(_("由拟稿部室负责校对"))
+    if proofreader is None or definitions.department_of(proofreader) != document.department:
+        raise ValidationError(_("校对人须是拟稿部室的工作人员"))
+    if document.proofreader_id:
+        raise ValidationError(
+            _("已由%(name)s校对，文件已送办公室存档") % {"name": document.proofreader.display_name}
+        )
+    versions = list(document.versions.order_by("version"))
+    document.proofreader = proofreader
+    with audit.acting_as(actor):
+        document.save(update_fields=["proofreader"])
+        stem = f"outgoing-{document.pk}"
+        for kind, name, content in (
+            (ArchiveCopy.Kind.DRAFT, f"{stem}-draft.txt", _text_copy(versions[0])),
+            (ArchiveCopy.Kind.SIGNED, f"{stem}-signed.txt", _text_copy(versions[-1])),
+            (ArchiveCopy.Kind.PRINTED, f"{stem}.docx", ContentFile(outgoing_docx(document))),
+        ):
+            copy = ArchiveCopy(document=document, kind=kind)
+            copy.file.save(name, content, save=False)
+            copy.save()
+    return document

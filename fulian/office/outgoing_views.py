@@ -4,20 +4,20 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fulian.accounts.scope import filter_queryset
+from fulian.accounts.models import User
 from fulian.core.errors import error_text
 from fulian.core.forms import BootstrapFormMixin
 from fulian.core.lists import Column, ListPage
+from fulian.workflow import definitions
 
-from . import outgoing
-from .models import OutgoingDocument, Secrecy, Urgency
-
-VIEW = "office.view_outgoingdocument"
+from . import archives, outgoing, selectors
+from .incoming_views import STATES, FileForm, _department_choices, _federation
+from .models import ArchiveEntry, OutgoingDocument, Secrecy, Urgency
 
 
 class DraftForm(BootstrapFormMixin, forms.Form):
@@ -30,20 +30,6 @@ class DraftForm(BootstrapFormMixin, forms.Form):
     )
     secrecy = forms.ChoiceField(label=_("密级"), choices=Secrecy.choices, required=False)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, required=False)
-
-
-def _documents(user):
-    """Her own drafts, and the documents of the federations in her scope."""
-    from django.db.models import Q
-
-    return (
-        (
-            filter_queryset(OutgoingDocument.objects.all(), user, VIEW)
-            | OutgoingDocument.objects.filter(Q(drafted_by=user))
-        )
-        .distinct()
-        .select_related("department", "number", "process", "drafted_by")
-    )
 
 
 class OutgoingList(ListPage):
@@ -62,14 +48,70 @@ class OutgoingList(ListPage):
     ]
 
     def get_queryset(self):
-        return _documents(self.request.user)
+        return selectors.outgoing_search(viewer=self.request.user, filters=self.request.GET)
+
+    def get_extra_context(self):
+        return {
+            "states": STATES,
+            "departments": _department_choices(_federation(self.request.user)),
+        }
 
 
 def _get(request, pk) -> OutgoingDocument:
-    try:
-        return _documents(request.user).get(pk=int(pk))
-    except (OutgoingDocument.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return selectors.outgoing_get_for_viewer(viewer=request.user, pk=pk)
+
+
+class ProofreadForm(BootstrapFormMixin, forms.Form):
+    proofreader = forms.ModelChoiceField(label=_("校对人"), queryset=User.objects.none())
+
+    def __init__(self, *args, department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proofreader"].queryset = User.objects.filter(
+            positions__org=department, positions__end_date__isnull=True
+        ).distinct()
+        self.fields["proofreader"].label_from_instance = lambda u: u.display_name
+
+
+def _after_signing(request, document):
+    """The drafting department's proofreading, and the office's filing."""
+    which = request.POST.get("form") if request.method == "POST" else None
+    proofread = file = None
+    if (
+        document.number_id
+        and not document.proofreader_id
+        and definitions.department_of(request.user) == document.department
+    ):
+        proofread = ProofreadForm(
+            request.POST if which == "proofread" else None, department=document.department
+        )
+    if (
+        document.number_id
+        and not ArchiveEntry.objects.filter(outgoing=document).exists()
+        and request.user.has_perm(archives.FILE)
+    ):
+        file = FileForm(request.POST if which == "file" else None)
+    form = {"proofread": proofread, "file": file}.get(which or "")
+    if form is not None and form.is_valid():
+        try:
+            if which == "proofread":
+                outgoing.outgoing_proofread(
+                    actor=request.user,
+                    document=document,
+                    proofreader=form.cleaned_data["proofreader"],
+                )
+                messages.success(request, _("已记录校对人，底稿、签发稿和印制件已送办公室存档"))
+            else:
+                archives.archive_file(
+                    actor=request.user,
+                    retention=form.cleaned_data["retention"],
+                    outgoing=document,
+                )
+                messages.success(request, _("已归档"))
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            return None, redirect("office:outgoing", pk=document.pk)
+    return {"proofread": proofread, "file": file}, None
 
 
 @login_required
@@ -89,8 +131,13 @@ def draft(request):
 @login_required
 def detail(request, pk):
     document = _get(request, pk)
+    after, response = _after_signing(request, document)
+    if response is not None:
+        return response
     form = None
-    if document.drafted_by_id == request.user.pk and document.process.state == "returned":
+    if request.POST.get("form"):
+        pass  # a proofreading or filing form, handled above
+    elif document.drafted_by_id == request.user.pk and document.process.state == "returned":
         initial = {f: getattr(document, f) for f in DraftForm.base_fields}
         form = DraftForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -109,6 +156,10 @@ def detail(request, pk):
             "document": document,
             "form": form,
             "versions": document.versions.select_related("edited_by"),
+            "after": after,
+            "copies": document.archive_copies.all(),
+            "entry": ArchiveEntry.objects.filter(outgoing=document).first(),
+            "log": document.process.log.select_related("actor", "on_behalf_of", "task"),
         },
     )
 

@@ -302,3 +302,32 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.version}"
+
+
+# The models of incoming documents and archives live in their own modules (kept short);
+# imported here so Django finds them. They import the choices above.
+from .archives import ArchiveCopy, ArchiveEntry, ArchiveFonds, ArchiveLoan, Retention  # noqa: E402
+from .incoming import ActionItem, CirculationStop, IncomingAttachment, IncomingDocument  # noqa: E402
+
+__all__ = [
+    "ActionItem",
+    "ArchiveCopy",
+    "ArchiveEntry",
+    "ArchiveFonds",
+    "ArchiveLoan",
+    "AttendanceRecord",
+    "AttendanceStatus",
+    "CirculationStop",
+    "DocumentNumber",
+    "DocumentNumberSeries",
+    "DocumentVersion",
+    "HalfDay",
+    "IncomingAttachment",
+    "IncomingDocument",
+    "LeaveKind",
+    "LeaveRequest",
+    "OutgoingDocument",
+    "Retention",
+    "Secrecy",
+    "Urgency",
+]

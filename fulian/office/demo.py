@@ -1,0 +1,5 @@
+"""Demo documents for the demo city (filled in below)."""
+
+
+def load_documents(orgs) -> None:
+    return None
