@@ -183,11 +183,9 @@ def remind_filing(today: datetime.date | None = None) -> int:
         if not count:
             continue
         for person in _office_heads(fonds.org):
+            # Once a month: the month reminded is kept in the notification's context.
             already = Notification.objects.filter(
-                recipient=person,
-                kind="archive_filing_due",
-                created_at__year=today.year,
-                created_at__month=today.month,
+                recipient=person, kind="archive_filing_due", context__month=today.strftime("%Y-%m")
             ).exists()
             if already:
                 continue
@@ -195,7 +193,7 @@ def remind_filing(today: datetime.date | None = None) -> int:
                 recipient=person,
                 kind="archive_filing_due",
                 link=f"/office/archives/checklist/?year={today.year - 1}",
-                context={"year": today.year - 1, "count": count},
+                context={"year": today.year - 1, "count": count, "month": today.strftime("%Y-%m")},
             )
             sent += 1
     return sent
