@@ -9,8 +9,21 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from fulian.core import audit, navigation
+        from fulian.reports.sources import register_source
 
+        from . import figures
         from .models import Org
+
+        register_source(
+            "orgs.federations",
+            _("已建妇联的组织数"),
+            figures.federations,
+            module="orgs",
+            parameter_label=_("组织类型"),
+        )
+        register_source(
+            "orgs.units", _("组织数"), figures.units, module="orgs", parameter_label=_("组织类型")
+        )
 
         audit.register(Org)
         navigation.register(

@@ -135,6 +135,7 @@ def org_create(
         if parent:
             Org.objects.filter(pk=parent.pk).update(child_count=F("child_count") + 1)
         audit.record_created_many([org])
+    signals.tree_changed.send(sender=Org, orgs=[org])
     return org
 
 
@@ -158,6 +159,7 @@ def org_update(*, actor, org: Org, **changes) -> Org:
         setattr(org, key, value.strip() if isinstance(value, str) else value)
     with audit.acting_as(actor):
         org.save(update_fields=[*changes, "updated_at"])
+    signals.tree_changed.send(sender=Org, orgs=[org])
     return org
 
 
@@ -212,6 +214,7 @@ def org_move(*, actor, org: Org, new_parent: Org, new_code: str = "") -> int:
             detail={"orgs_moved": moved},
         )
     signals.subtree_moved.send(sender=Org, org=org, old_path=old_path, new_path=new_path)
+    signals.tree_changed.send(sender=Org, orgs=[org])
     return moved
 
 
@@ -233,6 +236,7 @@ def org_close(*, actor, org: Org, reason: str, on: datetime.date | None = None) 
     with audit.acting_as(actor):
         org.save(update_fields=["status", "closed_on", "closed_reason", "updated_at"])
     signals.org_closed.send(sender=Org, org=org, actor=actor, merged_into=None)
+    signals.tree_changed.send(sender=Org, orgs=[org])
     return org
 
 
@@ -264,6 +268,7 @@ def org_merge(*, actor, source: Org, target: Org, on: datetime.date | None = Non
             update_fields=["status", "merged_into", "closed_on", "closed_reason", "updated_at"]
         )
     signals.org_closed.send(sender=Org, org=source, actor=actor, merged_into=target)
+    signals.tree_changed.send(sender=Org, orgs=[source, target])
     return source
 
 
@@ -383,4 +388,5 @@ def orgs_create_many(*, actor, rows: list[NewOrg]) -> list[Org]:
     )
     with audit.acting_as(actor):
         audit.record_created_many(result)
+    signals.tree_changed.send(sender=Org, orgs=result)
     return result

@@ -9,8 +9,21 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from fulian.core import audit, navigation
+        from fulian.reports.sources import register_source
 
+        from . import figures
         from .models import Person, PersonRelation, PersonTag, Tag
+
+        register_source(
+            "people.registered", _("新登记妇女群众数"), figures.registered, module="people"
+        )
+        register_source(
+            "people.tagged",
+            _("标记为某类的人数"),
+            figures.tagged,
+            module="people",
+            parameter_label=_("标签"),
+        )
 
         audit.register(Person, exclude=("id_number_hash", "phone_hash"))
         audit.register(PersonRelation)

@@ -8,6 +8,10 @@ A source function is called as ``fn(org=<Org>, start=<date>, end=<date>)`` and r
 the figure (int or Decimal) for the org's whole subtree over the closed date range
 [start, end]. It must count through the module's own records only (no scope: the
 reports app decides who may see the figure).
+
+A source may take a parameter (``parameter_label`` set): an element then names it as
+``code:parameter`` (e.g. ``people.tagged:贫困母亲``) and the function also gets
+``parameter=``.
 """
 
 from __future__ import annotations
@@ -26,25 +30,43 @@ class Source:
     label: str  # shown to users (gettext_lazy)
     function: SourceFunction
     module: str  # app label, for grouping in the definitions page
+    parameter_label: str = ""  # e.g. "标签": the element supplies the parameter
 
 
 _sources: dict[str, Source] = {}
 
 
-def register_source(code: str, label, function: SourceFunction, *, module: str) -> None:
-    _sources[code] = Source(code=code, label=label, function=function, module=module)
+def register_source(
+    code: str, label, function: SourceFunction, *, module: str, parameter_label: str = ""
+) -> None:
+    _sources[code] = Source(
+        code=code, label=label, function=function, module=module, parameter_label=parameter_label
+    )
 
 
-def get_source(code: str) -> Source:
+def split(reference: str) -> tuple[str, str]:
+    code, _sep, parameter = (reference or "").partition(":")
+    return code, parameter
+
+
+def get_source(reference: str) -> Source:
+    code, parameter = split(reference)
     try:
-        return _sources[code]
+        source = _sources[code]
     except KeyError as missing:
         raise LookupError(f"no registered figure source {code!r}") from missing
+    if bool(parameter) != bool(source.parameter_label):
+        raise LookupError(f"figure source {code!r}: parameter mismatch in {reference!r}")
+    return source
 
 
 def all_sources() -> list[Source]:
     return sorted(_sources.values(), key=lambda s: s.code)
 
 
-def compute(code: str, *, org, start: date, end: date) -> int | Decimal:
-    return get_source(code).function(org=org, start=start, end=end)
+def compute(reference: str, *, org, start: date, end: date) -> int | Decimal:
+    source = get_source(reference)
+    _code, parameter = split(reference)
+    if parameter:
+        return source.function(org=org, start=start, end=end, parameter=parameter)
+    return source.function(org=org, start=start, end=end)
