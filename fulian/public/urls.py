@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.help_form, name="help"),
+    path("done/", views.help_done, name="help_done"),
+    path("status/", views.help_status, name="help_status"),
+]
