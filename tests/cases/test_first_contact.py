@@ -164,7 +164,7 @@ def test_overdue_is_flagged_escalated_and_counted_against_the_responsible_person
     task = Task.objects.get(instance=case.process)
     assert task.escalated_at is not None
     assert task.escalated_to.username in {"city_chair", "city_vice"}
-    counted = dict((u.username, n) for u, n in overdue_by_person(Case.objects.filter(pk=case.pk)))
+    counted = {u.username: n for u, n in overdue_by_person(Case.objects.filter(pk=case.pk))}
     assert counted == {"city_rights": 1}
 
 
@@ -173,7 +173,7 @@ def test_overdue_before_a_transfer_stays_with_the_sender(receive, user_named):
     services.case_transfer(
         actor=user_named("city_rights"), case=case, to=user_named("county_cadre"), reason="属地"
     )
-    counted = dict((u.username, n) for u, n in overdue_by_person(Case.objects.filter(pk=case.pk)))
+    counted = {u.username: n for u, n in overdue_by_person(Case.objects.filter(pk=case.pk))}
     # The sender held it past its due date; the receiver's task is overdue too.
     assert counted["city_rights"] == 1
 
