@@ -16,16 +16,17 @@ from fulian.accounts.models import User
 from fulian.core import audit
 from fulian.core.errors import error_text
 from fulian.core.lists import Column, ListPage
+from fulian.core.masking import mask_name
 
 from . import first_contact, forms, handling, selectors, services
 from .models import Case, ContactState, Referral
 from .tokens import FormToken
 
 
-def _shown_name(case: Case, *, hide_dv: bool) -> str:
+def _shown_name(case: Case, *, hide_dv: bool, masked: bool) -> str:
     if hide_dv and case.category.hides_names:
         return _("（已隐藏）")
-    return case.name
+    return mask_name(case.name) if masked else case.name
 
 
 class CaseList(ListPage):
@@ -53,14 +54,14 @@ class CaseList(ListPage):
         # Domestic-violence names stay hidden unless she asks; any name shown is masked
         # unless an unmasked export is allowed.
         hide_dv = self.request.GET.get("show_names") != "1"
-        mask = "name" if self.export_masked else None
+        masked = self.export_masked
         return [
             Column("number", _("案件编号"), link=lambda c: f"/cases/{c.pk}/"),
             Column("received_on", _("受理日期")),
             Column("channel", _("来源渠道"), value=lambda c: c.get_channel_display()),
             Column("category__name", _("类别")),
             Column(
-                "name", _("当事人"), value=lambda c: _shown_name(c, hide_dv=hide_dv), masked=mask
+                "name", _("当事人"), value=lambda c: _shown_name(c, hide_dv=hide_dv, masked=masked)
             ),
             Column("org__name", _("承办组织")),
             Column(
