@@ -183,7 +183,14 @@ def dashboard(request):
         chart = next((c for c in context["charts"] if c.key == export), None)
         if chart is None:
             raise Http404
-        audit.record_export("reports.dashboard", len(chart.rows), detail={"chart": chart.key})
+        audit.record_export(
+            what=f"dashboard:{chart.key}",
+            rows=len(chart.rows),
+            filters={"org": org.pk},
+            masked=False,
+            org=org,
+            actor=request.user,
+        )
         content = table_workbook(f"{org.name} {chart.title}", chart.header, chart.rows)
         return template_response(content, f"dashboard-{chart.key}.xlsx")
     children = org.children.filter(status="active").exclude(kind="department").order_by("path")

@@ -127,7 +127,7 @@ def check_can_enter(actor, data_set: DataSet, org: Org, period: Period | str) ->
     submission = Submission.objects.filter(data_set=data_set, org=org, period=period.id).first()
     if submission and submission.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
         raise ValidationError(
-            _("该报表已%(state)s，不能再修改；如需修改请上级退回或取消审核")
+            _("该报表当前状态为“%(state)s”，不能再修改；如需修改请上级退回或取消审核")
             % {"state": submission.get_state_display()}
         )
 
@@ -347,7 +347,7 @@ def submission_unapprove(*, actor, submission: Submission, reason: str) -> Submi
     with audit.acting_as(actor):
         submission.state = SubmissionState.RETURNED
         submission_recount(submission)
-        audit.record_action(submission, "unapprove", reason=reason.strip())
+        audit.record_action("unapprove", submission, detail={"reason": reason.strip()})
         if submission.submitted_by:
             notify(
                 recipient=submission.submitted_by,

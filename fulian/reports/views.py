@@ -146,8 +146,6 @@ def entry(request, data_set_id, org_id, period):
             messages.error(request, error_text(error))
         else:
             return redirect(request.path)
-    else:
-        audit.record_view(org, detail={"report": data_set.code, "period": period_obj.id})
     context = _entry_context(request, data_set, org, period_obj)
     return render(request, "reports/entry.html", context)
 
@@ -229,7 +227,14 @@ def _completeness_export(request, data_set, org, period, children):
         [child.name, c.expected, c.submitted, c.on_time, c.approved, c.rate or 0]
         for child, c in children
     ]
-    audit.record_export("reports.completeness", len(rows), detail={"org": org.pk})
+    audit.record_export(
+        what=f"completeness:{data_set.code}:{period.id}",
+        rows=len(rows),
+        filters={"org": org.pk},
+        masked=False,
+        org=org,
+        actor=request.user,
+    )
     content = table_workbook(f"{data_set.name} {period.label} {org.name}", header, rows)
     return template_response(content, f"completeness-{data_set.code}-{period.id}.xlsx")
 
@@ -272,7 +277,14 @@ def figures_page(request, data_set_id):
         header = [_("单位")] + [e.name for e in elements]
         table = [[r["org"].name] + [f.value or 0 for f in r["figures"]] for r in rows]
         table.append([_("合计")] + [f.value or 0 for _e, f in columns])
-        audit.record_export("reports.figures", len(table), detail={"org": org.pk})
+        audit.record_export(
+            what=f"figures:{data_set.code}:{period.id}",
+            rows=len(table),
+            filters={"org": org.pk},
+            masked=False,
+            org=org,
+            actor=request.user,
+        )
         content = table_workbook(f"{data_set.name} {period.label} {org.name}", header, table)
         return template_response(content, f"figures-{data_set.code}-{period.id}.xlsx")
     return render(

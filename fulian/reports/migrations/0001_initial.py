@@ -6,289 +6,640 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_name_trigram_index'),
-        ('workflow', '0001_initial'),
+        ("orgs", "0002_name_trigram_index"),
+        ("workflow", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataElement',
+            name="DataElement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('value_type', models.CharField(choices=[('integer', '整数'), ('number', '数值'), ('percentage', '百分比'), ('boolean', '是/否'), ('text', '文本')], max_length=12, verbose_name='值类型')),
-                ('aggregation', models.CharField(choices=[('sum', '求和'), ('average', '平均'), ('count', '计数'), ('last', '期末值')], default='sum', max_length=10, verbose_name='汇总方式')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='单位')),
-                ('source', models.CharField(blank=True, max_length=60, verbose_name='自动取数来源')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('on_dashboard', models.BooleanField(default=False, verbose_name='列为看板关键数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[
+                            ("integer", "整数"),
+                            ("number", "数值"),
+                            ("percentage", "百分比"),
+                            ("boolean", "是/否"),
+                            ("text", "文本"),
+                        ],
+                        max_length=12,
+                        verbose_name="值类型",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("sum", "求和"),
+                            ("average", "平均"),
+                            ("count", "计数"),
+                            ("last", "期末值"),
+                        ],
+                        default="sum",
+                        max_length=10,
+                        verbose_name="汇总方式",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="单位")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=60, verbose_name="自动取数来源"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("on_dashboard", models.BooleanField(default=False, verbose_name="列为看板关键数")),
             ],
             options={
-                'verbose_name': '数据项',
-                'verbose_name_plural': '数据项',
-                'ordering': ['code'],
+                "verbose_name": "数据项",
+                "verbose_name_plural": "数据项",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='DataSet',
+            name="DataSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('period_type', models.CharField(choices=[('daily', '日报'), ('weekly', '周报'), ('monthly', '月报'), ('quarterly', '季报'), ('half_yearly', '半年报'), ('yearly', '年报')], max_length=12, verbose_name='报告期类型')),
-                ('reporting_kinds', models.JSONField(default=list, verbose_name='填报单位类型')),
-                ('deadline_days', models.PositiveSmallIntegerField(default=10, verbose_name='报送期限（期末后天数）')),
-                ('lock_after_deadline', models.BooleanField(default=True, verbose_name='逾期锁定')),
-                ('reminder_days', models.PositiveSmallIntegerField(default=3, verbose_name='截止前提醒天数')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='orgs.org', verbose_name='制发单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "period_type",
+                    models.CharField(
+                        choices=[
+                            ("daily", "日报"),
+                            ("weekly", "周报"),
+                            ("monthly", "月报"),
+                            ("quarterly", "季报"),
+                            ("half_yearly", "半年报"),
+                            ("yearly", "年报"),
+                        ],
+                        max_length=12,
+                        verbose_name="报告期类型",
+                    ),
+                ),
+                ("reporting_kinds", models.JSONField(default=list, verbose_name="填报单位类型")),
+                (
+                    "deadline_days",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="报送期限（期末后天数）"
+                    ),
+                ),
+                ("lock_after_deadline", models.BooleanField(default=True, verbose_name="逾期锁定")),
+                (
+                    "reminder_days",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="截止前提醒天数"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.org",
+                        verbose_name="制发单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报表',
-                'verbose_name_plural': '报表',
-                'ordering': ['code'],
+                "verbose_name": "报表",
+                "verbose_name_plural": "报表",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Disaggregation',
+            name="Disaggregation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '分类维度',
-                'verbose_name_plural': '分类维度',
+                "verbose_name": "分类维度",
+                "verbose_name_plural": "分类维度",
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('numerator', models.CharField(max_length=400, verbose_name='分子')),
-                ('denominator', models.CharField(default='1', max_length=400, verbose_name='分母')),
-                ('factor', models.DecimalField(decimal_places=2, default=100, max_digits=12, verbose_name='系数')),
-                ('unit', models.CharField(default='%', max_length=20, verbose_name='单位')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='目标值')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("numerator", models.CharField(max_length=400, verbose_name="分子")),
+                ("denominator", models.CharField(default="1", max_length=400, verbose_name="分母")),
+                (
+                    "factor",
+                    models.DecimalField(
+                        decimal_places=2, default=100, max_digits=12, verbose_name="系数"
+                    ),
+                ),
+                ("unit", models.CharField(default="%", max_length=20, verbose_name="单位")),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="目标值",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '指标',
-                'verbose_name_plural': '指标',
-                'ordering': ['code'],
+                "verbose_name": "指标",
+                "verbose_name_plural": "指标",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ExpectedStamp',
+            name="ExpectedStamp",
             fields=[
-                ('data_set', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='reports.dataset')),
-                ('built_at', models.DateTimeField(auto_now=True)),
+                (
+                    "data_set",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to="reports.dataset",
+                    ),
+                ),
+                ("built_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='DataSetElement',
+            name="DataSetElement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('section', models.CharField(blank=True, max_length=60, verbose_name='栏目')),
-                ('data_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='reports.dataset')),
-                ('element', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reports.dataelement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                ("section", models.CharField(blank=True, max_length=60, verbose_name="栏目")),
+                (
+                    "data_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="reports.dataset",
+                    ),
+                ),
+                (
+                    "element",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="reports.dataelement"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['data_set', 'sort_order', 'id'],
+                "ordering": ["data_set", "sort_order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='elements',
-            field=models.ManyToManyField(related_name='data_sets', through='reports.DataSetElement', to='reports.dataelement'),
+            model_name="dataset",
+            name="elements",
+            field=models.ManyToManyField(
+                related_name="data_sets", through="reports.DataSetElement", to="reports.dataelement"
+            ),
         ),
         migrations.AddField(
-            model_name='dataelement',
-            name='disaggregation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reports.disaggregation', verbose_name='分类维度'),
+            model_name="dataelement",
+            name="disaggregation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="reports.disaggregation",
+                verbose_name="分类维度",
+            ),
         ),
         migrations.CreateModel(
-            name='DisaggregationOption',
+            name="DisaggregationOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('disaggregation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='reports.disaggregation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="代码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "disaggregation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="reports.disaggregation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分类选项',
-                'verbose_name_plural': '分类选项',
-                'ordering': ['disaggregation', 'sort_order', 'id'],
+                "verbose_name": "分类选项",
+                "verbose_name_plural": "分类选项",
+                "ordering": ["disaggregation", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DataValue',
+            name="DataValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255)),
-                ('period', models.CharField(max_length=10, verbose_name='报告期')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name='数值')),
-                ('text', models.TextField(blank=True, verbose_name='文本')),
-                ('comment', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('element', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='reports.dataelement')),
-                ('org', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='orgs.org')),
-                ('stored_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('option', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reports.disaggregationoption')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255)),
+                ("period", models.CharField(max_length=10, verbose_name="报告期")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, null=True, verbose_name="数值"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="文本")),
+                ("comment", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "element",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="reports.dataelement"
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        db_index=False, on_delete=django.db.models.deletion.PROTECT, to="orgs.org"
+                    ),
+                ),
+                (
+                    "stored_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reports.disaggregationoption",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据值',
-                'verbose_name_plural': '数据值',
+                "verbose_name": "数据值",
+                "verbose_name_plural": "数据值",
             },
         ),
         migrations.CreateModel(
-            name='EntryException',
+            name="EntryException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='报告期')),
-                ('until', models.DateField(verbose_name='延期至')),
-                ('reason', models.CharField(max_length=200, verbose_name='原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('data_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='reports.dataset')),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="报告期")),
+                ("until", models.DateField(verbose_name="延期至")),
+                ("reason", models.CharField(max_length=200, verbose_name="原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "data_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="reports.dataset"
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="orgs.org"),
+                ),
             ],
             options={
-                'verbose_name': '逾期补报许可',
-                'verbose_name_plural': '逾期补报许可',
+                "verbose_name": "逾期补报许可",
+                "verbose_name_plural": "逾期补报许可",
             },
         ),
         migrations.CreateModel(
-            name='ExpectedCount',
+            name="ExpectedCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('ancestor_path', models.CharField(max_length=255)),
-                ('expected', models.BigIntegerField(default=0)),
-                ('ancestor', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to='orgs.org')),
-                ('data_set', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to='reports.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("ancestor_path", models.CharField(max_length=255)),
+                ("expected", models.BigIntegerField(default=0)),
+                (
+                    "ancestor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="orgs.org",
+                    ),
+                ),
+                (
+                    "data_set",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="reports.dataset",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255)),
-                ('period', models.CharField(max_length=10, verbose_name='报告期')),
-                ('state', models.CharField(choices=[('draft', '填报中'), ('submitted', '待审核'), ('returned', '已退回'), ('approved', '已审核')], default='draft', max_length=10, verbose_name='状态')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('on_time', models.BooleanField(default=False, verbose_name='按时报送')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('counted_submitted', models.BooleanField(default=False, editable=False)),
-                ('counted_on_time', models.BooleanField(default=False, editable=False)),
-                ('counted_approved', models.BooleanField(default=False, editable=False)),
-                ('approved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('data_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='reports.dataset')),
-                ('org', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, to='orgs.org')),
-                ('process', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='workflow.processinstance')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255)),
+                ("period", models.CharField(max_length=10, verbose_name="报告期")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "填报中"),
+                            ("submitted", "待审核"),
+                            ("returned", "已退回"),
+                            ("approved", "已审核"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报送时间"),
+                ),
+                ("on_time", models.BooleanField(default=False, verbose_name="按时报送")),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审核时间"),
+                ),
+                ("counted_submitted", models.BooleanField(default=False, editable=False)),
+                ("counted_on_time", models.BooleanField(default=False, editable=False)),
+                ("counted_approved", models.BooleanField(default=False, editable=False)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "data_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="reports.dataset",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        db_index=False, on_delete=django.db.models.deletion.PROTECT, to="orgs.org"
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="workflow.processinstance",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送',
-                'verbose_name_plural': '报送',
-                'permissions': [('approve_submission', '审核下级报表')],
+                "verbose_name": "报送",
+                "verbose_name_plural": "报送",
+                "permissions": [("approve_submission", "审核下级报表")],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionSummary',
+            name="SubmissionSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10)),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('ancestor_path', models.CharField(max_length=255)),
-                ('stripe', models.PositiveSmallIntegerField(default=0)),
-                ('submitted', models.BigIntegerField(default=0)),
-                ('on_time', models.BigIntegerField(default=0)),
-                ('approved', models.BigIntegerField(default=0)),
-                ('ancestor', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to='orgs.org')),
-                ('data_set', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to='reports.dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10)),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("ancestor_path", models.CharField(max_length=255)),
+                ("stripe", models.PositiveSmallIntegerField(default=0)),
+                ("submitted", models.BigIntegerField(default=0)),
+                ("on_time", models.BigIntegerField(default=0)),
+                ("approved", models.BigIntegerField(default=0)),
+                (
+                    "ancestor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="orgs.org",
+                    ),
+                ),
+                (
+                    "data_set",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="reports.dataset",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ValueSummary',
+            name="ValueSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('ancestor_path', models.CharField(max_length=255)),
-                ('period', models.CharField(max_length=10)),
-                ('option_key', models.IntegerField(default=0)),
-                ('stripe', models.PositiveSmallIntegerField(default=0)),
-                ('total', models.DecimalField(decimal_places=4, default=0, max_digits=24)),
-                ('count', models.BigIntegerField(default=0)),
-                ('ancestor', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to='orgs.org')),
-                ('element', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, to='reports.dataelement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("ancestor_path", models.CharField(max_length=255)),
+                ("period", models.CharField(max_length=10)),
+                ("option_key", models.IntegerField(default=0)),
+                ("stripe", models.PositiveSmallIntegerField(default=0)),
+                ("total", models.DecimalField(decimal_places=4, default=0, max_digits=24)),
+                ("count", models.BigIntegerField(default=0)),
+                (
+                    "ancestor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="orgs.org",
+                    ),
+                ),
+                (
+                    "element",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="reports.dataelement",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='datasetelement',
-            constraint=models.UniqueConstraint(fields=('data_set', 'element'), name='dataset_element_once'),
+            model_name="datasetelement",
+            constraint=models.UniqueConstraint(
+                fields=("data_set", "element"), name="dataset_element_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disaggregationoption',
-            constraint=models.UniqueConstraint(fields=('disaggregation', 'code'), name='disagg_option_code'),
+            model_name="disaggregationoption",
+            constraint=models.UniqueConstraint(
+                fields=("disaggregation", "code"), name="disagg_option_code"
+            ),
         ),
         migrations.AddIndex(
-            model_name='datavalue',
-            index=models.Index(fields=['element', 'period', 'path'], name='datavalue_rollup_idx', opclasses=['int8_ops', 'varchar_pattern_ops', 'varchar_pattern_ops']),
+            model_name="datavalue",
+            index=models.Index(
+                fields=["element", "period", "path"],
+                name="datavalue_rollup_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='datavalue',
-            index=models.Index(fields=['org', 'period'], name='datavalue_org_period_idx'),
+            model_name="datavalue",
+            index=models.Index(fields=["org", "period"], name="datavalue_org_period_idx"),
         ),
         migrations.AddConstraint(
-            model_name='datavalue',
-            constraint=models.UniqueConstraint(condition=models.Q(('option__isnull', True)), fields=('element', 'org', 'period'), name='datavalue_once'),
+            model_name="datavalue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("option__isnull", True)),
+                fields=("element", "org", "period"),
+                name="datavalue_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datavalue',
-            constraint=models.UniqueConstraint(condition=models.Q(('option__isnull', False)), fields=('element', 'org', 'period', 'option'), name='datavalue_option_once'),
+            model_name="datavalue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("option__isnull", False)),
+                fields=("element", "org", "period", "option"),
+                name="datavalue_option_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='expectedcount',
-            index=models.Index(fields=['data_set', 'depth', 'ancestor_path'], name='expectedcount_children', opclasses=['int8_ops', 'int2_ops', 'varchar_pattern_ops']),
+            model_name="expectedcount",
+            index=models.Index(
+                fields=["data_set", "depth", "ancestor_path"],
+                name="expectedcount_children",
+                opclasses=["int8_ops", "int2_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expectedcount',
-            constraint=models.UniqueConstraint(fields=('data_set', 'ancestor'), name='expectedcount_key'),
+            model_name="expectedcount",
+            constraint=models.UniqueConstraint(
+                fields=("data_set", "ancestor"), name="expectedcount_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['data_set', 'period', 'path'], name='submission_idx', opclasses=['int8_ops', 'varchar_pattern_ops', 'varchar_pattern_ops']),
+            model_name="submission",
+            index=models.Index(
+                fields=["data_set", "period", "path"],
+                name="submission_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('data_set', 'org', 'period'), name='submission_once'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("data_set", "org", "period"), name="submission_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='submissionsummary',
-            index=models.Index(fields=['data_set', 'period', 'depth', 'ancestor_path'], name='submissionsummary_children', opclasses=['int8_ops', 'varchar_pattern_ops', 'int2_ops', 'varchar_pattern_ops']),
+            model_name="submissionsummary",
+            index=models.Index(
+                fields=["data_set", "period", "depth", "ancestor_path"],
+                name="submissionsummary_children",
+                opclasses=["int8_ops", "varchar_pattern_ops", "int2_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submissionsummary',
-            constraint=models.UniqueConstraint(fields=('data_set', 'period', 'ancestor', 'stripe'), name='submissionsummary_key'),
+            model_name="submissionsummary",
+            constraint=models.UniqueConstraint(
+                fields=("data_set", "period", "ancestor", "stripe"), name="submissionsummary_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='valuesummary',
-            index=models.Index(fields=['element', 'period', 'depth', 'ancestor_path'], name='valuesummary_children', opclasses=['int8_ops', 'varchar_pattern_ops', 'int2_ops', 'varchar_pattern_ops']),
+            model_name="valuesummary",
+            index=models.Index(
+                fields=["element", "period", "depth", "ancestor_path"],
+                name="valuesummary_children",
+                opclasses=["int8_ops", "varchar_pattern_ops", "int2_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddConstraint(
-            model_name='valuesummary',
-            constraint=models.UniqueConstraint(fields=('ancestor', 'element', 'period', 'option_key', 'stripe'), name='valuesummary_key'),
+            model_name="valuesummary",
+            constraint=models.UniqueConstraint(
+                fields=("ancestor", "element", "period", "option_key", "stripe"),
+                name="valuesummary_key",
+            ),
         ),
     ]
