@@ -36,6 +36,8 @@ class RiskEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
