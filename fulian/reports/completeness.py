@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from fulian.orgs.models import SEGMENT_WIDTH, Org, OrgStatus
@@ -150,9 +150,9 @@ def _live(data_set: DataSet, org: Org, period: str) -> Completeness:
         data_set=data_set, period=period, path__startswith=org.path
     )
     sums = submissions.aggregate(
-        submitted=Sum("counted_submitted"),
-        on_time=Sum("counted_on_time"),
-        approved=Sum("counted_approved"),
+        submitted=Count("pk", filter=Q(counted_submitted=True)),
+        on_time=Count("pk", filter=Q(counted_on_time=True)),
+        approved=Count("pk", filter=Q(counted_approved=True)),
     )
     return Completeness(
         expected, sums["submitted"] or 0, sums["on_time"] or 0, sums["approved"] or 0

@@ -2,35 +2,53 @@
 
 from __future__ import annotations
 
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Concat, Mod, Substr
+
+from fulian.orgs.models import SEGMENT_WIDTH
 
 from .models import DataValue, Submission
-from .rollup import ValueDelta, apply_submission_deltas, apply_value_deltas
+from .rollup import STRIPES, SUMMARY_DEPTHS, ValueDelta, apply_submission_deltas, apply_value_deltas
+
+# Values below a county share all their summary ancestors, so grouping by the first
+# four path segments is enough to move their totals.
+_PREFIX = SUMMARY_DEPTHS[-1] * SEGMENT_WIDTH
 
 
 def repath(sender, org, old_path: str, new_path: str, **kwargs) -> None:
-    """A subtree moved: move its values' totals from the old ancestors to the new ones,
-    then rewrite the copied paths (one UPDATE per table, as the org tree does)."""
-    moved = DataValue.objects.filter(path__startswith=old_path, value__isnull=False).exclude(
-        element__source__gt=""
+    """A subtree moved: move its totals from the old ancestors to the new ones (a few
+    grouped rows, whatever the subtree's size), then rewrite the copied paths in one
+    UPDATE per table, as the org tree does."""
+    values = (
+        DataValue.objects.filter(path__startswith=old_path, value__isnull=False)
+        .exclude(element__source__gt="")
+        .annotate(prefix=Substr("path", 1, _PREFIX), stripe=Mod("org_id", STRIPES))
+        .values("prefix", "stripe", "element_id", "period", "option_id")
+        .annotate(total=Sum("value"), n=Count("value"))
     )
-    rows = moved.values_list("org_id", "path", "element_id", "period", "option_id", "value")
     deltas = []
-    for org_id, path, element_id, period, option_id, value in rows.iterator(chunk_size=5000):
-        after = new_path + path[len(old_path) :]
-        deltas.append(ValueDelta(org_id, path, element_id, period, option_id or 0, -value, -1))
-        deltas.append(ValueDelta(org_id, after, element_id, period, option_id or 0, value, 1))
+    for row in values:
+        after = new_path + row["prefix"][len(old_path) :]
+        key = (row["element_id"], row["period"], row["option_id"] or 0)
+        # ``org_id`` = the stripe: stripe_of(stripe) is the stripe itself.
+        deltas.append(ValueDelta(row["stripe"], row["prefix"], *key, -row["total"], -row["n"]))
+        deltas.append(ValueDelta(row["stripe"], after, *key, row["total"], row["n"]))
     apply_value_deltas(deltas)
-    for submission in Submission.objects.filter(path__startswith=old_path).iterator():
-        counted = (
-            int(submission.counted_submitted),
-            int(submission.counted_on_time),
-            int(submission.counted_approved),
+    done = (
+        Submission.objects.filter(path__startswith=old_path)
+        .annotate(prefix=Substr("path", 1, _PREFIX), stripe=Mod("org_id", STRIPES))
+        .values("prefix", "stripe", "data_set_id", "period")
+        .annotate(
+            s=Count("pk", filter=Q(counted_submitted=True)),
+            t=Count("pk", filter=Q(counted_on_time=True)),
+            a=Count("pk", filter=Q(counted_approved=True)),
         )
-        after = new_path + submission.path[len(old_path) :]
-        key = (submission.data_set_id, submission.period, submission.org_id)
-        apply_submission_deltas(*key, submission.path, tuple(-n for n in counted))
+    )
+    for row in done:
+        counted = (int(row["s"] or 0), int(row["t"] or 0), int(row["a"] or 0))
+        after = new_path + row["prefix"][len(old_path) :]
+        key = (row["data_set_id"], row["period"], row["stripe"])
+        apply_submission_deltas(*key, row["prefix"], tuple(-n for n in counted))
         apply_submission_deltas(*key, after, counted)
     for model in (DataValue, Submission):
         model.objects.filter(path__startswith=old_path).update(

@@ -195,3 +195,40 @@ def test_disaggregated_values_add_up_to_the_element_total(user_named, org_by_cod
     year = rollup.total(aided, county, "2026", period_type="quarterly").total
     assert year >= whole  # a year adds up its quarters
     assert isinstance(year, Decimal)
+
+
+def test_moving_a_village_moves_its_figures_to_the_new_ancestors(
+    reporter, fresh_village, building, element, this_year, town
+):
+    from fulian.orgs import services as org_services
+    from fulian.orgs.models import OrgKind
+
+    services.values_save(
+        actor=reporter,
+        data_set=building,
+        org=fresh_village,
+        period=this_year,
+        entries={"exec_members": "21"},
+    )
+    exec_members = element("exec_members")
+    county = town.parent
+    other_county = (
+        Org.objects.filter(parent=county.parent, kind=OrgKind.COUNTY).exclude(pk=county.pk).first()
+    )
+    other_town = Org.objects.filter(parent=other_county, kind=OrgKind.TOWN).first()
+
+    def figure(org):
+        org.refresh_from_db()
+        return rollup.total(exec_members, org, this_year, period_type="yearly").total
+
+    before = {o.pk: figure(o) for o in (town, county, other_town, other_county)}
+    new_code = other_town.code[:9] + "999"
+    org_services.org_move(actor=None, org=fresh_village, new_parent=other_town, new_code=new_code)
+    assert figure(county) == before[county.pk] - 21
+    assert figure(town) == before[town.pk] - 21
+    assert figure(other_county) == before[other_county.pk] + 21
+    assert figure(other_town) == before[other_town.pk] + 21
+    fresh_village.refresh_from_db()
+    assert set(DataValue.objects.filter(org=fresh_village).values_list("path", flat=True)) == {
+        fresh_village.path
+    }
