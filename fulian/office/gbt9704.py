@@ -56,6 +56,14 @@ SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 ORGAN_MARK_MAX = Pt(36)  # 小初; shrunk to fit the type width for long organ names
+# 28 characters of 16 pt are 448 pt, wider than the 156 mm (442.2 pt) type area: body
+# text is condensed by 0.25 pt a character (w:spacing -5 twentieths), 28 × 15.75 = 441 pt.
+BODY_CONDENSE = -5
+CHARS_PER_LINE = 28
+RULE_SPACE, RULE_WIDTH = Pt(11), Pt(1.5)
+MARK_LINE = Twips(
+    LINE_TWIPS * 2
+)  # the organ mark's line, exact, so the page-1 header has a known height
 
 
 @dataclass(frozen=True)
@@ -100,16 +108,29 @@ def _set_fonts(rpr, east_asia: str, latin: str | None = None) -> None:
     rfonts.set(qn("w:eastAsia"), east_asia)
 
 
+def _condense(rpr, twentieths: int) -> None:
+    """Character spacing (w:spacing), in the place CT_RPr wants it."""
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)
+
+
+_RPR_AFTER_SPACING = (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+    "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)  # fmt: skip
+
+
 def _run(paragraph, text: str, font: str, size: Length, *, color=None, latin=None):
     run = paragraph.add_run(text)
     run.font.size = size
     if color is not None:
         run.font.color.rgb = color
-    _set_fonts(
-        run._element.get_or_add_rPr(),
-        font,
-        latin or (FANGSONG_FALLBACK if font == FANGSONG else font),
-    )
+    rpr = run._element.get_or_add_rPr()
+    _set_fonts(rpr, font, latin or (FANGSONG_FALLBACK if font == FANGSONG else font))
+    if font == FANGSONG and size == SIZE_3:
+        _condense(rpr, BODY_CONDENSE)
     return run
 
 
@@ -125,6 +146,9 @@ def _para(doc_or_cell, *, align=None, before: Length | int = 0, spacing: Length 
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     if align is not None:
         fmt.alignment = align
+    # Off the line grid: Writer would give a line larger than the grid pitch (the title,
+    # the organ mark) two grid rows; with exact spacing Word and Writer lay out alike.
+    paragraph._p.get_or_add_pPr().insert_element_before(_snap_off(), *_PPR_AFTER_SNAP)
     return paragraph
 
 
@@ -209,7 +233,9 @@ def _setup_document(doc) -> None:
     fmt.space_before = fmt.space_after = Emu(0)
     fmt.line_spacing = LINE
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.widow_control = True
+    # No widow/orphan moves: every page holds its 22 lines, so the page model below (which
+    # pins the 版记 to the foot of the last page) matches what Word and Writer print.
+    fmt.widow_control = False
 
     doc.settings.odd_and_even_pages_header_footer = True
     _footer_page_number(section.footer, odd=True)
@@ -250,13 +276,15 @@ def _header_block(doc, d: OutgoingDocument) -> None:
     ems = max(_ems(d.issuing_org_mark), 1.0)
     size = Pt(min(ORGAN_MARK_MAX.pt, int(TYPE_WIDTH.pt / ems)))
     before = max(Mm(35) - LINE * len(marks), 0)
-    mark = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=before, spacing=None)
+    mark = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=before, spacing=MARK_LINE)
     _run(mark, d.issuing_org_mark, XIAOBIAOSONG, size, color=RED)
 
     number = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=LINE * 2)
     _run(number, d.number_text, FANGSONG, SIZE_3)
     # Red rule, type-area wide, 4 mm (≈ 11 pt) below the number, 1.5 pt thick.
-    _paragraph_bottom_rule(number, size_eighths=12, color=RED_HEX, space_pt=11)
+    _paragraph_bottom_rule(
+        number, size_eighths=int(RULE_WIDTH.pt * 8), color=RED_HEX, space_pt=int(RULE_SPACE.pt)
+    )
 
 
 def _body_block(doc, d: OutgoingDocument) -> None:
@@ -316,10 +344,80 @@ def _cell_borders(cell, *, top: int = 0, bottom: int = 0) -> None:
     tcpr.append(borders)
 
 
+IMPRINT_RULES = Pt(2)
+
+
+def _lines(text: str, size: Length, width: Length, first_indent: Length = 0) -> int:
+    """How many lines ``text`` takes in ``width``: full-width characters one em (less the
+    body condensing at 3号), ASCII half; closing punctuation hangs in the margin
+    (w:overflowPunct, Word's and Writer's default), so it never forces a new line."""
+    advance = size + (Pt(BODY_CONDENSE / 20) if size == SIZE_3 else 0)
+    lines, room = 1, width - first_indent
+    used = 0
+    for ch in text:
+        w = advance / 2 if ord(ch) < 0x80 else advance
+        if used + w > room + 1 and ch not in "，。、；：？！）》」』”’":
+            lines, room, used = lines + 1, width, 0
+        used += w
+    return lines
+
+
+def _paragraph_height(paragraph) -> list[int]:
+    """(space before, [line heights]) of a paragraph we wrote, in EMU, for the page model."""
+    fmt = paragraph.paragraph_format
+    pitch = fmt.line_spacing if isinstance(fmt.line_spacing, Length) else LINE
+    runs = paragraph.runs
+    size = runs[0].font.size if runs and runs[0].font.size else SIZE_3
+    width = TYPE_WIDTH - (fmt.left_indent or 0) - (fmt.right_indent or 0)
+    text = paragraph.text
+    count = _lines(text, size, width, fmt.first_line_indent or 0) if text else 1
+    heights = [int(pitch)] * count
+    if paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("w:pBdr")) is not None:
+        heights[-1] += int(RULE_SPACE + RULE_WIDTH)  # the red rule under the number
+    return [int(fmt.space_before or 0), *heights]
+
+
+def _spacer(doc, block: Length) -> None:
+    """Push the 版记 to the foot of the last page (GB/T 9704 7.4: 版记应置于公文最后一页,
+    最后一个要素置于最后一行): model where the text so far ends on its page, then fill
+    the rest of the page above the block with one empty paragraph of exact height."""
+    capacity, position = int(TYPE_HEIGHT), 0
+    for paragraph in doc.paragraphs:
+        before, *lines = _paragraph_height(paragraph)
+        position += before
+        for height in lines:
+            if position + height > capacity:
+                position = 0
+            position += height
+    slack = capacity - position - int(block) - int(SAFETY)
+    if slack < 0:  # no room under the signature: the block goes to the next page's foot
+        slack = capacity - int(block) - int(SAFETY)  # the spacer cannot split: it moves
+    if slack >= Pt(1):
+        spacer = _para(doc, spacing=Emu(slack))
+        _run(spacer, "", FANGSONG, Pt(1))
+
+
+SAFETY = Pt(6)  # borders and rounding in the renderers: end the block a hair above
+
+
+def _snap_off():
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    return snap
+
+
+_PPR_AFTER_SNAP = (
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
 def _imprint_block(doc, d: OutgoingDocument) -> None:
     """版记: thick rule, 抄送 (thin rule), 印发机关 left and 印发日期 right, thick rule."""
-    _para(doc)  # one blank line between the signature and the imprint
     rows = 2 if d.copy_to else 1
+    copy_lines = _lines(f"抄送：{d.copy_to}", SIZE_4, TYPE_WIDTH - SIZE_4 * 5) if d.copy_to else 0
+    _spacer(doc, (copy_lines + 1) * LINE)
     table = doc.add_table(rows=rows, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -347,7 +445,9 @@ def _imprint_block(doc, d: OutgoingDocument) -> None:
         fmt = paragraph.paragraph_format
         fmt.alignment = align
         fmt.space_before = fmt.space_after = Emu(0)
-        fmt.line_spacing, fmt.line_spacing_rule = LINE, WD_LINE_SPACING.EXACTLY
+        # A little under a line: the rules add their width, and the block must fit.
+        fmt.line_spacing = Emu(LINE - IMPRINT_RULES)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         return paragraph
 
     last = table.rows[-1].cells
