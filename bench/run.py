@@ -294,7 +294,8 @@ def _path_updates(queries: list[dict]) -> tuple[int, int, str]:
     touching = [
         q["sql"]
         for q in queries
-        if q["sql"].lstrip().upper().startswith("UPDATE") and PATH_SET.search(q["sql"])
+        # Only the org table: apps that copy paths (report values …) rewrite theirs too.
+        if q["sql"].lstrip().startswith('UPDATE "orgs_org"') and PATH_SET.search(q["sql"])
     ]
     rewriting = [s for s in touching if "||" in s or "CONCAT" in s.upper()]
     return len(touching), len(rewriting), rewriting[0] if rewriting else ""

@@ -69,13 +69,13 @@ def build(user, org, *, focus: str | None = None) -> dict:
     key_rows = _key_rows(data_sets)
     figures, charts = [], []
     for row in key_rows:
-        period = selectors.current_period(row.data_set)
+        period = selectors.last_closed_period(row.data_set)
         figure = rollup.total(row.element, org, period, period_type=row.data_set.period_type)
         figures.append({"element": row.element, "period": period, "figure": figure})
     if key_rows:
         trend_rows = key_rows[:2]
         for index, row in enumerate(trend_rows):
-            period = selectors.current_period(row.data_set)
+            period = selectors.last_closed_period(row.data_set)
             periods = last_periods(row.data_set.period_type, TREND_PERIODS, until=period.end)
             series = rollup.trend(row.element, org, periods, period_type=row.data_set.period_type)
             charts.append(
@@ -89,7 +89,7 @@ def build(user, org, *, focus: str | None = None) -> dict:
                 )
             )
         chosen = next((r for r in key_rows if r.element.code == focus), key_rows[0])
-        period = selectors.current_period(chosen.data_set)
+        period = selectors.last_closed_period(chosen.data_set)
         children, _own = rollup.children_breakdown(
             chosen.element, org, period, period_type=chosen.data_set.period_type
         )
@@ -152,7 +152,7 @@ def _indicator_period(indicator, data_sets):
     codes = {code for code, _option in indicators.operands(indicator.numerator)}
     for data_set in data_sets:
         if data_set.rows.filter(element__code__in=codes).exists():
-            return selectors.current_period(data_set)
+            return selectors.last_closed_period(data_set)
     return None
 
 

@@ -77,6 +77,13 @@ def current_period(data_set: DataSet, today=None) -> Period:
     return previous if today <= deadline_of(data_set, previous) else running
 
 
+def last_closed_period(data_set: DataSet, today=None) -> Period:
+    """The latest period that has ended: what a leader's figures show (the running one
+    is still filling in)."""
+    today = today or timezone.localdate()
+    return period_containing(data_set.period_type, today).previous()
+
+
 def my_reporting_orgs(user, data_set: DataSet) -> list[Org]:
     """The orgs she reports this data set for (her positions' orgs that must report)."""
     orgs = {p.org for p in current_positions(user)}
