@@ -5,14 +5,11 @@ import shutil
 
 import pytest
 
-from tests.browser.test_phone_screens import (  # noqa: F401 — shared fixtures
-    ARTIFACTS,
-    _fits_the_phone,
-    _login,
-    _shot,
-    browser,
-    phone,
-)
+from tests.browser import test_phone_screens as screens
+from tests.browser.test_phone_screens import ARTIFACTS, _fits_the_phone, _login, _shot
+
+browser = screens.browser  # the shared fixtures: Debian chromium at 390 × 844
+phone = screens.phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
