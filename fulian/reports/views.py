@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.accounts.scope import scope_for
@@ -108,6 +109,7 @@ def _entry_context(request, data_set, org, period):
         "period": period,
         "previous": period.previous(),
         "next": period.next(),
+        "next_open": period.next().start <= timezone.localdate(),
         "submission": submission,
         "cells": cells,
         "editable": can_enter and not locked and not frozen,
