@@ -134,6 +134,8 @@ class Step:
     # Several people on one step: "parallel" gives each a task and the step completes
     # when all have approved; "in_order" gives them one after another (传阅 in order).
     fan_out: str = ""
+    # What approving means on this step, for the buttons and the history ("签发", "签阅").
+    approve_label: str = ""
 
     def applies(self, ctx: Context) -> bool:
         return self.condition is None or bool(self.condition(ctx))

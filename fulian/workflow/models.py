@@ -153,6 +153,21 @@ class Task(models.Model):
     def is_overdue(self) -> bool:
         return self.state == TaskState.OPEN and self.due_date < timezone.localdate()
 
+    def _step(self):
+        from .definitions import get  # definitions import these models
+
+        instance = self.instance
+        return get(instance.definition_key, instance.definition_version).step(self.step_index)
+
+    @property
+    def allowed_actions(self) -> frozenset:
+        """The actions its step allows: the inbox shows only these buttons."""
+        return frozenset(str(a) for a in self._step().actions)
+
+    @property
+    def approve_label(self) -> str:
+        return self._step().approve_label or str(Action.APPROVE.label)
+
 
 class TaskLog(models.Model):
     """Every action on an instance, with its comment: the history a cadre reads."""
