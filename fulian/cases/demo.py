@@ -111,8 +111,20 @@ def _progress(case: Case, user: User, step: int, today: datetime.date) -> None:
         )
 
 
+def ensure_categories() -> None:
+    """The seeded dictionary (as migration 0002), back after a test flushed the tables."""
+    from importlib import import_module
+
+    seeded = import_module("fulian.cases.migrations.0002_seed_categories").CATEGORIES
+    for order, (code, name, hides) in enumerate(seeded, start=1):
+        Category.objects.get_or_create(
+            code=code, defaults={"name": name, "order": order * 10, "hides_names": hides}
+        )
+
+
 @transaction.atomic
 def load_cases(orgs) -> None:
+    ensure_categories()
     if Case.objects.filter(number__startswith="WQ").exists():
         return
     rng = random.Random(6)  # noqa: S311 — demo data, repeatable on purpose

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from fulian.accounts.scope import filter_queryset
 from fulian.core.models import AuditEvent
@@ -81,6 +82,17 @@ def pending_transfer_for(*, viewer, case: Case) -> Transfer | None:
     return case.transfers.filter(state=TransferState.PENDING, to_user=viewer).last()
 
 
+# The engine's generic words, said the first-contact way.
+PROCESS_WORDS = {
+    "submit": _("受理（首问负责）"),
+    "claim": _("认领，成为第一责任人"),
+    "approve": _("完成答复"),
+    "transfer": _("转办"),
+    "escalate": _("上报督办"),
+    "remind": _("到期提醒"),
+}
+
+
 @dataclass
 class TimelineEntry:
     at: datetime
@@ -104,23 +116,28 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 TimelineEntry(
                     log.at,
                     "process",
-                    log.get_action_display(),
+                    str(PROCESS_WORDS.get(log.action, log.get_action_display())),
                     log.actor.display_name if log.actor else "",
                     log.comment,
                 )
             )
     if case.extended_at:
         entries.append(
-            TimelineEntry(case.extended_at, "extend", "延期答复", "", case.extension_reason)
+            TimelineEntry(case.extended_at, "extend", str(_("延期答复")), "", case.extension_reason)
         )
     if case.replied_at:
-        entries.append(TimelineEntry(case.replied_at, "reply", "答复", "", case.reply))
+        entries.append(TimelineEntry(case.replied_at, "reply", str(_("答复")), "", case.reply))
     for t in case.transfers.select_related("from_user", "to_user", "to_org"):
         entries.append(
             TimelineEntry(
                 t.at,
                 "transfer",
-                f"转办 → {t.to_user.display_name}（{t.to_org.name}）· {t.get_state_display()}",
+                _("转办 → %(to)s（%(org)s）· %(state)s")
+                % {
+                    "to": t.to_user.display_name,
+                    "org": t.to_org.name,
+                    "state": t.get_state_display(),
+                },
                 t.from_user.display_name,
                 t.decision_note or t.reason,
             )
@@ -130,7 +147,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 at(m.held_on),
                 "mediation",
-                f"调解 · {m.get_outcome_display()}",
+                _("调解 · %(o)s") % {"o": m.get_outcome_display()},
                 m.recorded_by.display_name,
                 m.notes,
             )
@@ -140,7 +157,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 at(a.given_on),
                 "legal_aid",
-                f"法律援助 · {a.get_kind_display()}",
+                _("法律援助 · %(k)s") % {"k": a.get_kind_display()},
                 a.recorded_by.display_name,
                 a.note,
             )
@@ -150,25 +167,33 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 at(r.referred_on),
                 "referral",
-                f"转介 {r.agency_name}",
+                _("转介 %(a)s") % {"a": r.agency_name},
                 r.recorded_by.display_name,
                 r.reason,
             )
         )
         if r.outcome_on:
             entries.append(
-                TimelineEntry(at(r.outcome_on), "referral", f"{r.agency_name} 反馈", "", r.outcome)
+                TimelineEntry(
+                    at(r.outcome_on),
+                    "referral",
+                    _("%(a)s 反馈") % {"a": r.agency_name},
+                    "",
+                    r.outcome,
+                )
             )
     for f in case.follow_ups.select_related("recorded_by"):
         entries.append(
-            TimelineEntry(at(f.visited_on), "follow_up", "回访", f.recorded_by.display_name, f.note)
+            TimelineEntry(
+                at(f.visited_on), "follow_up", str(_("回访")), f.recorded_by.display_name, f.note
+            )
         )
     if case.closed_at and not case.answered_at_once:
         entries.append(
             TimelineEntry(
                 case.closed_at,
                 "close",
-                f"办结 · {case.get_satisfaction_display() or ''}",
+                _("办结 · %(s)s") % {"s": case.get_satisfaction_display() or ""},
                 "",
                 case.closure_note,
             )
