@@ -74,13 +74,16 @@ def test_reminder_one_working_day_before_and_escalation_when_overdue(rights_team
     task = instance.tasks.get()
     engine.claim(task=task, actor=user_named("rights_a"))
     day_before = add_working_days(task.due_date, -1)
-    assert deadlines.send_reminders(today=day_before) == 1
+    # Other modules' demo tasks may fall due the same day: count ours by its stamp.
+    assert deadlines.send_reminders(today=day_before) >= 1
+    task.refresh_from_db()
+    assert task.reminded_at is not None
     assert deadlines.send_reminders(today=day_before) == 0  # once only
     assert Notification.objects.filter(
         recipient__username="rights_a", kind="task_reminder"
     ).exists()
     after = task.due_date + dt.timedelta(days=1)
-    assert deadlines.escalate_overdue(today=after) == 1
+    assert deadlines.escalate_overdue(today=after) >= 1
     assert deadlines.escalate_overdue(today=after) == 0
     task.refresh_from_db()
     assert task.escalated_to.username == "city_chair"
