@@ -48,8 +48,9 @@ messages: install ## Update and compile the English catalogue (needs gettext; .m
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-bench: install ## Benchmarks: national org tree (PostgreSQL; BENCH_SCALE=0.01 quick) and a 100 000-person import
+bench: install ## Benchmarks: national org tree and report roll-ups over 10 M values (PostgreSQL), a 100 000-person import
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --scale $(BENCH_SCALE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/reports.py
 	$(BIN)/python bench/people_import.py --rows $(BENCH_PEOPLE_ROWS)
 
 clean: ## Remove the virtual environment and the SQLite database

@@ -271,7 +271,7 @@ def main() -> int:
     from django.core.management import call_command
 
     from bench.generate import read_marker
-    from bench.reports_generate import DATA_SET, generate, periods, present
+    from bench.reports_generate import DATA_SET, generate, needs_generation, periods, present
     from fulian.reports.models import DataSet
 
     started = time.perf_counter()
@@ -284,7 +284,7 @@ def main() -> int:
         )
     data_set = DataSet.objects.filter(code=DATA_SET).first()
     generated = None
-    if args.regenerate or data_set is None or present(data_set) < 10_000_000:
+    if args.regenerate or needs_generation(data_set):
         print("Generating report values ...")
         generated = generate()
         data_set = DataSet.objects.get(code=DATA_SET)

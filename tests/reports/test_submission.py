@@ -245,3 +245,17 @@ def test_formulas_are_checked():
     for bad in ("#{nope}", "__import__('os')", "#{vc_members} +", "#{vc_members}.real"):
         with pytest.raises(ValidationError):
             indicators.validate_formula(bad)
+
+
+def test_reminders_go_to_villages_that_have_not_reported_before_the_deadline(
+    building, this_year, user_named, fresh_village, reporter
+):
+    deadline = completeness.deadline_of(building, parse(this_year))
+    three_days_before = deadline - dt.timedelta(days=3)
+    assert (building, parse(this_year)) in completeness.due_soon(three_days_before)
+    sent = completeness.send_reminders(three_days_before)
+    assert sent > 0
+    assert reporter.notifications.filter(kind="report_deadline").exists()
+    # village_chair has submitted this year's report: no reminder for her.
+    assert not user_named("village_chair").notifications.filter(kind="report_deadline").exists()
+    assert completeness.due_soon(deadline - dt.timedelta(days=30)) == []
