@@ -58,6 +58,18 @@ def process_for_viewer(*, user, instance_id) -> ProcessInstance:
     )
     if involved:
         return instance
+    subject_model = instance.subject_type.model_class()
+    if getattr(subject_model, "scope_confidential", False):
+        # A confidential subject (a rights case) is overseen only by those who may see it.
+        meta = subject_model._meta
+        visible = filter_queryset(
+            subject_model.objects.filter(pk=instance.subject_id),
+            user,
+            f"{meta.app_label}.view_{meta.model_name}",
+        ).exists()
+        if not visible:
+            raise Http404
+        return instance
     in_scope = filter_queryset(
         ProcessInstance.objects.filter(pk=instance.pk), user, "workflow.view_processinstance"
     ).exists()
