@@ -159,3 +159,10 @@ def test_search_by_phone_or_id_number_finds_only_visible_cases(receive, client_f
     assert case.number in client.get("/cases/", {"q": "13512345678"}).content.decode()
     other = client_for("town_cadre").get("/cases/", {"q": "13512345678"})
     assert other.context["page"].paginator.count == 0
+
+
+def test_the_process_page_of_a_case_is_as_confidential_as_the_case(city_case, client_for):
+    url = f"/inbox/process/{city_case.process_id}/"
+    assert client_for("city_rights").get(url).status_code == 200
+    for username in ("city_office", "city_office_head", "city_chair", "admin", "village_chair2"):
+        assert client_for(username).get(url).status_code == 404, username
