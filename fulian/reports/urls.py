@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import dashboard, import_views, views
+from . import dashboard, definition_views, import_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.data_set_list, name="list"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("definitions/", definition_views.definitions_page, name="definitions"),
     path("<int:data_set_id>/entry/", views.entry_start, name="entry_start"),
     path("entry/<int:data_set_id>/<int:org_id>/<str:period>/", views.entry, name="entry"),
     path("<int:data_set_id>/completeness/", views.completeness_page, name="completeness"),

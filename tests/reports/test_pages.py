@@ -199,3 +199,83 @@ def test_the_api_rolls_up_and_saves_through_the_service(
         {"data_set": building.pk, "org": city.pk, "period": this_year},
     ).json()
     assert completeness["expected"] > completeness["submitted"] > 0
+
+
+def test_defining_an_element_a_data_set_and_an_indicator(client_for, org_by_code):
+    from fulian.reports.models import DataElement, DataSet, Indicator
+
+    client = client_for("city_org")
+    url = reverse("reports:definitions")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "kind": "element",
+            "element-code": "towns_with_federation",
+            "element-name": "乡镇妇联数",
+            "element-value_type": "integer",
+            "element-aggregation": "sum",
+            "element-source": "orgs.federations:nowhere_kind_x",
+        },
+    )
+    assert "不存在或参数不符" not in response.content.decode()  # the parameter is free text
+    client.post(
+        url,
+        {
+            "kind": "element",
+            "element-code": "bad_source",
+            "element-name": "坏来源",
+            "element-value_type": "integer",
+            "element-aggregation": "sum",
+            "element-source": "no.such.source",
+        },
+    )
+    assert not DataElement.objects.filter(code="bad_source").exists()
+    city = org_by_code("321200000000")
+    client.post(
+        url,
+        {
+            "kind": "data_set",
+            "data_set-code": "federations",
+            "data_set-name": "乡镇妇联统计",
+            "data_set-period_type": "yearly",
+            "data_set-owner": city.pk,
+            "data_set-deadline_days": "30",
+            "data_set-reporting_kinds": ["county"],
+            "data_set-element_list": [DataElement.objects.get(code="exec_members").pk],
+        },
+    )
+    assert DataSet.objects.get(code="federations").owner == city
+    response = client.post(
+        url,
+        {
+            "kind": "indicator",
+            "indicator-code": "bad",
+            "indicator-name": "坏公式",
+            "indicator-numerator": "__import__('os')",
+            "indicator-denominator": "1",
+            "indicator-factor": "100",
+            "indicator-unit": "%",
+        },
+    )
+    assert "不允许" in response.content.decode()
+    assert not Indicator.objects.filter(code="bad").exists()
+    assert (
+        client_for("village_chair")
+        .post(
+            url,
+            {
+                "kind": "data_set",
+                "data_set-code": "x",
+                "data_set-name": "x",
+                "data_set-period_type": "yearly",
+                "data_set-owner": city.pk,
+                "data_set-deadline_days": "30",
+                "data_set-reporting_kinds": ["county"],
+                "data_set-element_list": [DataElement.objects.get(code="exec_members").pk],
+            },
+        )
+        .status_code
+        == 200
+    )
+    assert not DataSet.objects.filter(code="x").exists()
