@@ -145,44 +145,54 @@ def _villages(province, count: int, offset: int = 0):
 
 
 def save_cost(data_set, province, *, repeats: int) -> dict:
-    """A value saved through the service, with the roll-up and with it switched off."""
+    """What the roll-up adds to saving a value: saves with and without the summary upsert,
+    interleaved (A, B, A, B …) so machine noise hits both alike, and the upsert alone."""
     from unittest import mock
 
+    from django.db import transaction
+
     from fulian.reports import services
+    from fulian.reports.models import DataElement
+    from fulian.reports.rollup import ValueDelta, apply_value_deltas
     from fulian.reports.selectors import current_period
 
     period = current_period(data_set).previous().id  # no submissions yet: open for entry
-    villages = _villages(province, repeats * 2)
+    villages = _villages(province, repeats * 2 + 5)
+    skipped: list = []
 
-    def run(orgs, base):
-        samples = []
-        for n, org in enumerate(orgs):
-            started = time.perf_counter()
-            services.value_save(
-                actor=None,
-                data_set=data_set,
-                org=org,
-                period=period,
-                key="bench_events",
-                raw=str(base + n % 7),
-            )
-            samples.append((time.perf_counter() - started) * 1000)
-        return samples
+    def save(org, raw) -> float:
+        started = time.perf_counter()
+        services.value_save(
+            actor=None, data_set=data_set, org=org, period=period, key="bench_events", raw=raw
+        )
+        return (time.perf_counter() - started) * 1000
 
-    run(villages[:5], 100)  # warm-up
-    with_rollup = run(villages[:repeats], 200)
-    skipped = []
-    with mock.patch("fulian.reports.services.apply_value_deltas", skipped.extend):
-        without = run(villages[repeats:], 300)
+    for org in villages[:5]:  # warm-up
+        save(org, "7")
+    with_rollup, without = [], []
+    for n in range(repeats):
+        with_rollup.append(save(villages[5 + 2 * n], str(100 + n % 7)))
+        with mock.patch("fulian.reports.services.apply_value_deltas", skipped.extend):
+            without.append(save(villages[6 + 2 * n], str(100 + n % 7)))
     services.apply_value_deltas(skipped)  # the summary stays true to the values
+    upsert = []
+    element_id = DataElement.objects.get(code="bench_events").pk
+    for org in villages[:repeats]:
+        delta = ValueDelta(org.pk, org.path, element_id, period, 0, 1, 0)
+        with transaction.atomic():
+            started = time.perf_counter()
+            apply_value_deltas([delta])
+            upsert.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
     return {
         "with_rollup_median_ms": round(statistics.median(with_rollup), 2),
         "with_rollup_p95_ms": round(percentile(with_rollup, 95), 2),
         "without_rollup_median_ms": round(statistics.median(without), 2),
         "overhead_ms": round(statistics.median(with_rollup) - statistics.median(without), 2),
+        "upsert_median_ms": round(statistics.median(upsert), 2),
+        "upsert_p95_ms": round(percentile(upsert, 95), 2),
         "period": period,
         "saves": repeats,
-        "note": "the 'without' saves skip the summary upsert, which is applied afterwards",
     }
 
 
@@ -325,7 +335,7 @@ def main() -> int:
         "concurrency": writes,
         "summary_matches_values_after_writes": same,
         "checks_passed": all(q["ok"] for q in queries)
-        and cost["overhead_ms"] <= TARGETS_MS["save_overhead"]
+        and max(cost["overhead_ms"], cost["upsert_median_ms"]) <= TARGETS_MS["save_overhead"]
         and writes["gain"] >= MIN_CONCURRENCY_GAIN
         and same,
         "bench_seconds": round(time.perf_counter() - started, 1),
@@ -359,7 +369,9 @@ def markdown(report: dict) -> str:
         "",
         f"Saving one value through the service: {save['with_rollup_median_ms']} ms median "
         f"(p95 {save['with_rollup_p95_ms']}); without the roll-up "
-        f"{save['without_rollup_median_ms']} ms: the roll-up adds {save['overhead_ms']} ms "
+        f"{save['without_rollup_median_ms']} ms (interleaved): the roll-up adds "
+        f"{save['overhead_ms']} ms; the summary upsert alone (3 ancestors, one statement) takes "
+        f"{save['upsert_median_ms']} ms median, p95 {save['upsert_p95_ms']} "
         f"(target ≤ {TARGETS_MS['save_overhead']}).",
         "",
         f"Writers into one province: 1 writer {writes['one_writer_per_s']} saves/s, "
