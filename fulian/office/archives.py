@@ -66,6 +66,7 @@ ARCHIVE_LOAN_V1 = definitions.register(
                 office_head(),
                 due_working_days=2,
                 actions=frozenset({Action.APPROVE, Action.REJECT, Action.TRANSFER}),
+                approve_label="批准",
             ),
         ),
         on_approved=_loan_approved,

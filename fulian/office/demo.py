@@ -28,7 +28,7 @@ OUTGOING = [
     ("city_rights", "关于做好2026年度妇女儿童维权工作的意见", "proofread", "2026-04-16"),
     ("city_org", "关于举办全市妇联干部培训班的通知", "signed", "2026-06-10"),
     ("city_rights", "关于开展“法律进万家”宣传活动的通知", "signed", "2026-09-08"),
-    ("city_org", "关于开展“最美家庭”寻访活动的通知", "chair_sign", None),
+    ("city_rights", "关于开展“最美家庭”寻访活动的通知", "chair_sign", None),
     ("city_office", "关于2026年上半年工作情况的报告", "leader_review", None),
     ("city_rights", "关于调整婚姻家庭纠纷调解工作机制的请示", "returned", None),
     ("city_org", "关于开展巾帼志愿服务月活动的通知", "office_check", None),

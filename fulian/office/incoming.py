@@ -78,6 +78,7 @@ INCOMING_V1 = definitions.register(
                 due_working_days=1,
                 condition=lambda ctx: not _urgent(ctx),
                 actions=frozenset({Action.APPROVE, Action.TRANSFER}),
+                approve_label="拟办",
             ),
             Step(
                 "instruct",
@@ -87,6 +88,7 @@ INCOMING_V1 = definitions.register(
                 condition=lambda ctx: not _urgent(ctx) and ctx.subject.instructing_leaders.exists(),
                 actions=frozenset({Action.APPROVE, Action.TRANSFER}),
                 fan_out=engine.PARALLEL,
+                approve_label="批示",
             ),
             Step(
                 "circulate_in_order",
@@ -96,6 +98,7 @@ INCOMING_V1 = definitions.register(
                 condition=lambda ctx: ctx.subject.in_order and not _urgent(ctx),
                 actions=CIRCULATE_ONLY,
                 fan_out=engine.IN_ORDER,
+                approve_label="签阅",
             ),
             Step(
                 "circulate",
@@ -105,6 +108,7 @@ INCOMING_V1 = definitions.register(
                 condition=lambda ctx: not ctx.subject.in_order or _urgent(ctx),
                 actions=CIRCULATE_ONLY,
                 fan_out=engine.PARALLEL,
+                approve_label="签阅",
             ),
             Step(
                 "file",
@@ -112,6 +116,7 @@ INCOMING_V1 = definitions.register(
                 ActorRule("登记人", _registrar),
                 due_working_days=3,
                 actions=CIRCULATE_ONLY,
+                approve_label="收回",
             ),
         ),
     )
@@ -134,6 +139,7 @@ ACTION_ITEM_V1 = definitions.register(
                 ActorRule("承办部室负责人", lambda ctx: readers_of(ctx.subject.department)),
                 escalate_to=ActorRule("交办领导", _assigner),
                 actions=frozenset({Action.APPROVE, Action.TRANSFER}),
+                approve_label="办结",
             ),
         ),
     )

@@ -75,6 +75,7 @@ OUTGOING_V1 = definitions.register(
                 definitions.chairwoman(),
                 due_working_days=2,
                 escalate_to=definitions.chairwoman(),
+                approve_label="签发",
             ),
         ),
         on_approved=_signed,
