@@ -108,7 +108,14 @@ def _clean(data: Intake) -> dict:
 
 
 def _find_or_create_person(
-    *, actor, name: str, id_number: str, phone: str, area: Org | None, category: str = "woman"
+    *,
+    actor,
+    name: str,
+    id_number: str,
+    phone: str,
+    area: Org | None,
+    category: str = "woman",
+    guardian: Person | None = None,
 ) -> Person | None:
     """Found by ID number through the blind index, else registered at her village."""
     if id_number:
@@ -121,6 +128,7 @@ def _find_or_create_person(
     return person_create(
         actor=actor,
         data=PersonData(name=name, org=area, id_number=id_number, phone=phone, category=category),
+        guardian=guardian,
         confirm_not_duplicate=True,
     )
 
@@ -395,3 +403,30 @@ def case_close(*, actor: User, case: Case, note: str, satisfaction: str) -> Case
         case.satisfaction = satisfaction
         case.save(update_fields=["state", "closed_at", "closure_note", "satisfaction"])
     return case
+
+
+@transaction.atomic
+def case_party_add(*, actor: User, case: Case, role: str, name: str, id_number: str) -> Party:
+    """Another party (respondent, child), found by ID number or registered at her village."""
+    require_handler(actor, case)
+    if role not in PartyRole.values or not (name or "").strip():
+        raise ValidationError(_("请填写关系人的身份和姓名"))
+    try:
+        number = validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    with audit.acting_as(actor):
+        person = _find_or_create_person(
+            actor=actor,
+            name=name.strip(),
+            id_number=number,
+            phone="",
+            area=case.area,
+            category="child" if role == PartyRole.CHILD else "family",
+            # A child under 14 is registered with her mother as guardian (PIPL art. 31).
+            guardian=case.woman if role == PartyRole.CHILD else None,
+        )
+        if person is None:
+            raise ValidationError(_("该人员尚未登记：请先为案件填写所在村（社区），再添加关系人"))
+        party, _created = Party.objects.get_or_create(case=case, person=person, role=role)
+    return party

@@ -269,6 +269,10 @@ def _act(request, case: Case, action: str) -> str:
             actor=user, case=case, id_number=data["id_number"], area=data["area"]
         )
         return _("已关联人员档案")
+    if action == "party":
+        data = _bound(forms.PartyForm, request)
+        services.case_party_add(actor=user, case=case, **data)
+        return _("已添加关系人")
     if action == "close":
         data = _bound(forms.CloseForm, request)
         services.case_close(

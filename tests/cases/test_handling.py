@@ -189,3 +189,18 @@ def test_actions_from_the_case_page(receive, client_for):
     assert case.extension_reason == "核实情况"
     assert case.state == ContactState.CLOSED
     assert case.mediation_sessions.count() == 1
+
+
+def test_a_child_is_added_as_a_party_from_the_case_page(receive, id_number, my_village, client_for):
+    case = receive(id_number=id_number(), area=my_village)
+    child = id_number(birth=datetime.date(2015, 3, 1))
+    client = client_for("city_rights")
+    response = client.post(
+        f"/cases/{case.pk}/do/party/",
+        {"role": "child", "name": "王小宝", "id_number": child},
+        follow=True,
+    )
+    assert "已添加关系人" in response.content.decode()
+    party = Party.objects.get(case=case, role="child")
+    # Under 14: registered with her mother as guardian.
+    assert party.person.relations.filter(relative=case.woman, is_guardian=True).exists()
