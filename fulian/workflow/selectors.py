@@ -58,6 +58,9 @@ def process_for_viewer(*, user, instance_id) -> ProcessInstance:
     )
     if involved:
         return instance
+    if getattr(instance.subject, "is_restricted", False):
+        # A subject only its own hands may see (a secret document): the scope is not enough.
+        raise Http404
     subject_model = instance.subject_type.model_class()
     if getattr(subject_model, "scope_confidential", False):
         # A confidential subject (a rights case) is overseen only by those who may see it.
