@@ -265,7 +265,13 @@ def incoming_register(
             subject=document,
             actor=actor,
             org=office,
-            title=_("收文：%(title)s") % {"title": document.title},
+            # A secret title stays off inboxes, notifications and SMS: the number only.
+            title=(
+                _("收文（%(secrecy)s）：%(number)s")
+                % {"secrecy": document.secrecy, "number": number.text}
+                if document.secrecy
+                else _("收文：%(title)s") % {"title": document.title}
+            ),
         )
         document.save(update_fields=["process"])
     return document

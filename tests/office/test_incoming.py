@@ -133,6 +133,11 @@ def test_a_secret_document_is_invisible_outside_its_circulation_scope(
         api = client.get("/api/v1/office/incoming/")
         assert "某专项工作部署" not in api.content.decode()
     assert client_for("city_rights").get(f"/office/incoming/{document.pk}/").status_code == 200
+    # Nor the process page of a leader whose scope covers it; its title names no secret.
+    process = f"/inbox/process/{document.process_id}/"
+    assert client_for("city_vice").get(process).status_code == 404
+    assert "某专项工作部署" not in document.process.title
+    assert client_for("city_office_head").get(process).status_code == 200
 
 
 def _xlsx_text(response) -> bytes:

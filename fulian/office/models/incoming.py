@@ -65,6 +65,11 @@ class IncomingDocument(models.Model):
     def is_secret(self) -> bool:
         return bool(self.secrecy)
 
+    @property
+    def is_restricted(self) -> bool:
+        """The workflow's process page: only those who held a task on it (密件)."""
+        return self.is_secret
+
 
 class CirculationStop(models.Model):
     """A department the document circulates to; ``position`` is the order when in order."""
