@@ -37,6 +37,20 @@ class CasesConfig(AppConfig):
         from .figures import SOURCES
         from .selectors import cases_for_person
 
+        # The narratives stay out of the audit trail: auditors across the subtree read it,
+        # and a case's story is for its handlers. The trail still shows what changed when.
+        narrative = {
+            models.Case: ("summary", "reply", "closure_note", "extension_reason"),
+            models.Transfer: ("reason", "decision_note"),
+            models.CaseAccess: ("reason",),
+            models.Party: ("note",),
+            models.MediationSession: ("notes", "participants"),
+            models.LegalAid: ("note",),
+            models.Referral: ("reason", "outcome"),
+            models.FollowUpVisit: ("note",),
+            models.RiskEntry: ("situation",),
+            models.ScreeningVisit: ("note",),
+        }
         for model in (
             models.Category,
             models.Case,
@@ -51,7 +65,7 @@ class CasesConfig(AppConfig):
             models.ScreeningVisit,
             models.Enquiry,
         ):
-            audit.register(model)
+            audit.register(model, exclude=narrative.get(model, ()))
 
         # Handlers of their own org's cases; the dictionary is the rights department's.
         extend_role(

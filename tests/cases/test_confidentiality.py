@@ -166,3 +166,15 @@ def test_the_process_page_of_a_case_is_as_confidential_as_the_case(city_case, cl
     assert client_for("city_rights").get(url).status_code == 200
     for username in ("city_office", "city_office_head", "city_chair", "admin", "village_chair2"):
         assert client_for(username).get(url).status_code == 404, username
+
+
+def test_the_audit_trail_keeps_the_story_out(receive, user_named):
+    case = receive(summary="丈夫酒后殴打，左臂骨折")
+    services.case_reply(actor=user_named("city_rights"), case=case, text="已陪同验伤")
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case), object_id=str(case.pk)
+    )
+    assert events.exists()
+    for event in events:
+        text = str(event.changes) + str(event.detail)
+        assert "骨折" not in text and "验伤" not in text and "王小梅" not in text
