@@ -125,10 +125,13 @@ class DataValueViewSet(ScopedLookupMixin, mixins.CreateModelMixin, viewsets.Read
     def get_queryset(self):
         rows = selectors.values_visible_to(self.request.user).order_by("pk")
         params = self.request.query_params
-        if params.get("data_set"):
-            rows = rows.filter(element__datasetelement__data_set_id=params["data_set"])
-        if params.get("org"):
-            rows = rows.filter(org_id=params["org"])
+        try:
+            if params.get("data_set"):
+                rows = rows.filter(element__datasetelement__data_set_id=int(params["data_set"]))
+            if params.get("org"):
+                rows = rows.filter(org_id=int(params["org"]))
+        except ValueError as error:
+            raise exceptions.ValidationError({"detail": "data_set、org 应为数字"}) from error
         if params.get("period"):
             rows = rows.filter(period=params["period"])
         return rows
