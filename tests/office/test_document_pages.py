@@ -97,3 +97,23 @@ def test_proofreading_from_the_document_page(client_for, user_named):
 def test_pages_answer_for_the_office_and_the_neighbour(url, client_for):
     assert client_for("city_office").get(url).status_code == 200
     assert client_for("village_chair2").get(url).status_code in (200, 403)
+
+
+def test_the_api_is_in_the_schema_and_signs_the_circulation(client_for, api_client_for):
+    schema = client_for("admin").get("/api/schema/").content.decode()
+    for path in ("/api/v1/office/incoming/", "/api/v1/office/archives/", "/api/v1/office/loans/"):
+        assert path in schema
+    assert "/api/v1/office/incoming/{id}/sign/" in schema
+    api = api_client_for("city_rights")
+    rows = api.get("/api/v1/office/incoming/", {"q": "监测数据"}).json()
+    document = (rows["results"] if isinstance(rows, dict) else rows)[0]
+    signed = api.post(f"/api/v1/office/incoming/{document['id']}/sign/", {"comment": "已阅"})
+    assert signed.status_code == 200, signed.content
+    again = api.post(f"/api/v1/office/incoming/{document['id']}/sign/", {})
+    assert again.status_code == 400 and "没有等待您办理" in again.content.decode()
+    assert (
+        api_client_for("village_chair2")
+        .get(f"/api/v1/office/incoming/{document['id']}/")
+        .status_code
+        == 404
+    )
