@@ -69,6 +69,8 @@ def escalate_overdue(today=None) -> int:
                     task.assignee, "task_overdue", instance, due_date=task.due_date.isoformat()
                 )
             log_action(instance, Action.ESCALATE, None, task=task, targets=[u.pk for u in targets])
+            if definition_of(instance).on_escalated:
+                definition_of(instance).on_escalated(instance, instance.subject, task, targets)
             count += 1
     return count
 

@@ -154,6 +154,8 @@ class ProcessDefinition:
     on_withdrawn: Callable[[Any, Any], None] | None = None
     # Runs when a task changes hands (claimed, transferred): (instance, subject, new task).
     on_assigned: Callable[[Any, Any, Any], None] | None = None
+    # Runs when an overdue task is escalated: (instance, subject, task, people told).
+    on_escalated: Callable[[Any, Any, Any, list], None] | None = None
     context: Callable[[Any, User], Context] | None = field(default=None)
 
     def step(self, index: int) -> Step:
