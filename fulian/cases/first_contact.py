@@ -102,6 +102,11 @@ def _assigned(instance, subject, task: Task) -> None:
         subject.on_transferred(previous, task.assignee, task.comment or "")
 
 
+def _escalated(instance, subject, task: Task, people: list[User]) -> None:
+    """Leaders told of an overdue item may open it (a confidential case included)."""
+    subject.on_escalated(people)
+
+
 def _leaders_rule() -> ActorRule:
     return ActorRule(_("妇联领导"), lambda ctx: leaders_of(ctx.subject.org))
 
@@ -123,6 +128,7 @@ FIRST_CONTACT_V1 = definitions.register(
         ),
         on_approved=_approved,
         on_assigned=_assigned,
+        on_escalated=_escalated,
     )
 )
 

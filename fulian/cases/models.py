@@ -219,6 +219,16 @@ class Case(FirstContact):
     def hides_names(self) -> bool:
         return self.category.hides_names
 
+    def on_escalated(self, people) -> None:
+        for person in people:
+            CaseAccess.objects.get_or_create(
+                case=self,
+                user=person,
+                kind=AccessKind.ESCALATED,
+                ended_at=None,
+                defaults={"reason": "超期督办"},
+            )
+
     def on_transferred(self, from_user, to_user, reason: str) -> None:
         """The sender keeps sight of it until the receiver accepts or sends it back."""
         from .first_contact import handling_org_of

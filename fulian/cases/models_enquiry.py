@@ -30,6 +30,9 @@ class Enquiry(FirstContact):
     def __str__(self) -> str:
         return self.title
 
+    def on_escalated(self, people) -> None:
+        """Enquiries are in the leaders' scope already."""
+
     def on_transferred(self, from_user, to_user, reason: str) -> None:
         from .first_contact import handling_org_of
 

@@ -155,7 +155,7 @@ def test_transfer_to_someone_who_handles_no_cases_is_refused(receive, user_named
 
 
 def test_overdue_is_flagged_escalated_and_counted_against_the_responsible_person(
-    receive, user_named
+    receive, user_named, client_for
 ):
     long_ago = add_working_days(datetime.date.today(), -10)
     case = receive(received_on=long_ago)
@@ -166,6 +166,8 @@ def test_overdue_is_flagged_escalated_and_counted_against_the_responsible_person
     assert task.escalated_to.username in {"city_chair", "city_vice"}
     counted = {u.username: n for u, n in overdue_by_person(Case.objects.filter(pk=case.pk))}
     assert counted == {"city_rights": 1}
+    # The leader told may open the case to urge it.
+    assert client_for(task.escalated_to.username).get(f"/cases/{case.pk}/").status_code == 200
 
 
 def test_overdue_before_a_transfer_stays_with_the_sender(receive, user_named):
