@@ -10,6 +10,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from fulian.accounts.models import User
@@ -59,6 +60,13 @@ def case_figures(*, viewer, start: date, end: date) -> dict:
         ],
         "by_org": [
             {"label": row["org__name"], "n": row["n"]} for row in _counts(cases, "org__name")
+        ],
+        "by_month": [
+            {"label": row["month"].strftime("%Y-%m"), "n": row["n"]}
+            for row in cases.annotate(month=TruncMonth("received_on"))
+            .values("month")
+            .annotate(n=Count("id"))
+            .order_by("month")
         ],
         "on_time_rate": on_time_rate(cases),
         "legal_aid": [

@@ -204,3 +204,14 @@ def test_a_child_is_added_as_a_party_from_the_case_page(receive, id_number, my_v
     party = Party.objects.get(case=case, role="child")
     # Under 14: registered with her mother as guardian.
     assert party.person.relations.filter(relative=case.woman, is_guardian=True).exists()
+
+
+def test_the_figures_page_counts_by_channel_category_org_and_month(client_for, receive):
+    receive(channel="hotline")
+    response = client_for("city_rights").get(
+        "/cases/figures/", {"start": "2026-01-01", "end": TODAY.isoformat()}
+    )
+    figures = response.context["figures"]
+    assert figures["total"] >= 1
+    assert any(r["label"] == "12338热线" for r in figures["by_channel"])
+    assert figures["by_category"] and figures["by_org"] and figures["by_month"]
