@@ -83,12 +83,16 @@ def action_items_visible_to(*, viewer) -> QuerySet[ActionItem]:
 
 
 def archive_visible_to(*, viewer) -> QuerySet[ArchiveEntry]:
-    """Filed entries in her scope; a filed secret incoming document keeps its readers."""
-    scoped = filter_queryset(ArchiveEntry.objects.all(), viewer, VIEW_ARCHIVE)
+    """Filed entries in her scope or lent to her; a filed secret document keeps its readers."""
+    scoped = filter_queryset(ArchiveEntry.objects.all(), viewer, VIEW_ARCHIVE).values("pk")
+    # A borrower sees what she borrowed (the overdue reminder links to it).
+    borrowed = ArchiveLoan.objects.filter(borrower=viewer).values("entry")
     readable = incoming_visible_to(viewer=viewer).values("pk")
-    return scoped.filter(
-        Q(incoming__isnull=True) | Q(incoming__secrecy="") | Q(incoming__in=readable)
-    ).select_related("department", "org", "filed_by")
+    return (
+        ArchiveEntry.objects.filter(Q(pk__in=scoped) | Q(pk__in=borrowed))
+        .filter(Q(incoming__isnull=True) | Q(incoming__secrecy="") | Q(incoming__in=readable))
+        .select_related("department", "org", "filed_by")
+    )
 
 
 def archive_get_for_viewer(*, viewer, pk) -> ArchiveEntry:

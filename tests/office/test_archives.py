@@ -205,3 +205,11 @@ def test_list_pages_do_not_grow_queries_with_rows(url, client_for, user_named, c
         )
         assert document.pk
     assert _queries(client, url) <= before
+
+
+def test_the_borrower_opens_what_she_borrowed_and_nothing_else(client_for):
+    loan = ArchiveLoan.objects.filter(borrower__username="city_rights").first()
+    client = client_for("city_rights")
+    assert client.get(f"/office/archives/{loan.entry_id}/").status_code == 200
+    other = ArchiveEntry.objects.exclude(loans__borrower__username="city_rights").first()
+    assert client.get(f"/office/archives/{other.pk}/").status_code == 404
