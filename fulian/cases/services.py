@@ -22,6 +22,7 @@ from fulian.orgs.models import Org, OrgKind
 from fulian.people.models import Person
 from fulian.people.services import PersonData, id_number_hash, person_create, phone_hash
 from fulian.people.validation import validate_id_number, validate_phone
+from fulian.workflow.definitions import department_of
 
 from . import first_contact
 from .models import (
@@ -153,7 +154,7 @@ def create_case(*, actor, starter: User, data: Intake, org: Org, received_by) ->
         received_on=values["received_on"],
         received_by=received_by,
         responsible=received_by,
-        department=first_contact.definitions.department_of(received_by) if received_by else None,
+        department=department_of(received_by) if received_by else None,
         reply_due=first_contact.reply_due_for(values["received_on"]),
         is_major=data.is_major,
         state=ContactState.OPEN if received_by else ContactState.UNCLAIMED,
