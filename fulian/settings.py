@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models call their state field "state": each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {"ContactStateEnum": "fulian.cases.models.ContactState"},
 }
 
 # Field encryption of personal data (fulian/core/crypto.py). Keys: `openssl rand -base64 32`
