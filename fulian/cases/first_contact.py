@@ -124,6 +124,8 @@ FIRST_CONTACT_V1 = definitions.register(
                 due_working_days=REPLY_WORKING_DAYS,
                 actions=frozenset({Action.APPROVE, Action.TRANSFER}),
                 escalate_to=_leaders_rule(),
+                # The reply itself is written on the case page; the inbox only confirms it.
+                approve_label="已答复",
             ),
         ),
         on_approved=_approved,
