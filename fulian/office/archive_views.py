@@ -122,6 +122,7 @@ def entry_detail(request, pk):
             "loans": entry.loans.select_related("borrower", "process", "registered_by"),
             "copies": entry.outgoing.archive_copies.all() if entry.outgoing_id else [],
             "can_lend": can_lend,
+            "busy": archives.on_loan(entry),
             "lend_form": lend,
             "external_form": external,
             "today": timezone.localdate(),

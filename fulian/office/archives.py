@@ -200,17 +200,22 @@ def remind_filing(today: datetime.date | None = None) -> int:
     return sent
 
 
+def on_loan(entry: ArchiveEntry) -> bool:
+    """Lent and not back, or an external request still waiting for approval."""
+    return (
+        entry.loans.filter(returned_on__isnull=True)
+        .exclude(process__state__in=[ProcessState.REJECTED, ProcessState.WITHDRAWN])
+        .exists()
+    )
+
+
 def _check_loan(actor, entry: ArchiveEntry, purpose: str, due_on) -> None:
     require(actor, LEND, entry.org)
     if not (purpose or "").strip():
         raise ValidationError(_("请填写借阅事由"))
     if due_on is None or due_on < timezone.localdate():
         raise ValidationError(_("应还日期不能早于今天"))
-    if (
-        entry.loans.filter(returned_on__isnull=True)
-        .exclude(process__state__in=[ProcessState.REJECTED, ProcessState.WITHDRAWN])
-        .exists()
-    ):
+    if on_loan(entry):
         raise ValidationError(_("该档案已借出或正在办理借阅，尚未归还"))
 
 

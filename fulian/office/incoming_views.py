@@ -64,7 +64,7 @@ class RoutingForm(BootstrapFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     departments = forms.ModelMultipleChoiceField(
-        label=_("传阅部室（按勾选顺序传阅）"),
+        label=_("传阅部室（依次传阅时按列出的顺序）"),
         queryset=Org.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -91,7 +91,9 @@ class RegisterForm(RoutingForm):
         label=_("扫描件（可多选）"), required=False, widget=MultipleFileInput()
     )
 
-    field_order = ["source_org", "source_number", "title", "secrecy", "urgency", "received_on"]
+    field_order = [
+        "source_org", "source_number", "title", "secrecy", "urgency", "received_on", "pages",
+    ]  # fmt: skip
 
 
 class ProposeForm(RoutingForm):
@@ -132,13 +134,16 @@ class IncomingList(ListPage):
     export_name = "incoming"
     template_name = "office/incoming_list.html"
     columns = [
-        Column("receipt_number__text", _("收文编号")),
         Column("title", _("标题"), link=lambda d: reverse("office:incoming", args=[d.pk])),
+        Column("receipt_number__text", _("收文编号")),
         Column("source_org", _("来文单位")),
         Column("source_number", _("来文字号")),
         Column("received_on", _("收文日期")),
-        Column("secrecy", _("密级"), value=lambda d: d.get_secrecy_display() if d.secrecy else ""),
-        Column("urgency", _("紧急程度"), value=lambda d: d.urgency),
+        Column(
+            "marks",
+            _("密级·缓急"),
+            value=lambda d: " · ".join(m for m in (d.secrecy, d.urgency) if m) or "—",
+        ),
         Column("state", _("状态"), value=incoming.incoming_state),
     ]
 

@@ -46,3 +46,21 @@ def test_a_department_signs_the_circulation_slip_on_a_phone(phone):  # noqa: F81
     assert "已阅，权益部负责报送" in phone.content()
     assert _fits_the_phone(phone)
     _shot(phone, "incoming-slip-signed-390")
+
+
+def test_document_lists_and_an_archive_entry_fit_a_phone(phone):  # noqa: F811
+    _login(phone, "city_office")
+    for path, name in (
+        ("/office/incoming/", "incoming-list-390"),
+        ("/office/documents/?year=2026", "documents-search-390"),
+        ("/office/archives/", "archives-390"),
+        ("/office/incoming/new/", "incoming-form-390"),
+    ):
+        phone.goto(phone.base_url + path)
+        assert _fits_the_phone(phone), path
+        _shot(phone, name)
+    phone.goto(phone.base_url + "/office/archives/")
+    phone.locator("td a").first.click()
+    phone.wait_for_selector("text=借阅登记")
+    assert _fits_the_phone(phone)
+    _shot(phone, "archive-entry-390")

@@ -213,3 +213,9 @@ def test_the_borrower_opens_what_she_borrowed_and_nothing_else(client_for):
     assert client.get(f"/office/archives/{loan.entry_id}/").status_code == 200
     other = ArchiveEntry.objects.exclude(loans__borrower__username="city_rights").first()
     assert client.get(f"/office/archives/{other.pk}/").status_code == 404
+
+
+def test_the_reminders_run_as_periodic_jobs():
+    from fulian.notifications.periodic import periodic_jobs
+
+    assert {"office.archive_filing", "office.overdue_loans"} <= set(periodic_jobs())
