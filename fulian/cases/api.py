@@ -5,10 +5,10 @@ is a 404, names are masked (hidden for domestic violence), and each case opened
 through the API is logged like a page view.
 """
 
-from rest_framework import serializers, viewsets
+from rest_framework import permissions, serializers, viewsets
 
 from fulian.core import audit
-from fulian.core.api import HasModelPermission, ScopedLookupMixin
+from fulian.core.api import ScopedLookupMixin
 from fulian.core.masking import mask_name, mask_phone
 
 from . import selectors
@@ -55,8 +55,8 @@ class CaseViewSet(ScopedLookupMixin, viewsets.ReadOnlyModelViewSet):
     """维权案件 (read-only): only cases the caller handles or that are shared with her."""
 
     serializer_class = CaseSerializer
-    permission_classes = [HasModelPermission]
-    required_perm = "cases.view_case"
+    # No permission means an empty scope: out of scope is a 404 like a missing id.
+    permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         return selectors.cases_search(
@@ -101,8 +101,7 @@ class EnquiryViewSet(ScopedLookupMixin, viewsets.ReadOnlyModelViewSet):
     """来电来函来访 (read-only), in the caller's data scope."""
 
     serializer_class = EnquirySerializer
-    permission_classes = [HasModelPermission]
-    required_perm = "cases.view_enquiry"
+    permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         return selectors.enquiries_visible_to(viewer=self.request.user)
@@ -123,8 +122,7 @@ class RiskEntryViewSet(ScopedLookupMixin, viewsets.ReadOnlyModelViewSet):
     """预警排查对象 (read-only), in the caller's data scope."""
 
     serializer_class = RiskEntrySerializer
-    permission_classes = [HasModelPermission]
-    required_perm = "cases.view_riskentry"
+    permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         return selectors.risk_entries_visible_to(viewer=self.request.user)

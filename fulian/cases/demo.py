@@ -220,14 +220,15 @@ def _load_enquiries(office: User, rng: random.Random) -> None:
 def _load_risk(orgs) -> None:
     if RiskEntry.objects.exists():
         return
-    for household, situation, level in [
-        ("张某某家庭", "丈夫酗酒后有打骂行为，妻子曾求助村妇联。", 3),
-        ("李某某家庭", "夫妻长期分居，因抚养孩子问题争吵激烈。", 2),
-        ("王某某（独居老人）", "子女在外地，独居，邻里纠纷频发。", 1),
+    for village, household, situation, level in [
+        (orgs.village, "张某某家庭", "丈夫酗酒后有打骂行为，妻子曾求助村妇联。", 3),
+        (orgs.village, "李某某家庭", "夫妻长期分居，因抚养孩子问题争吵激烈。", 2),
+        (orgs.village, "王某某（独居老人）", "子女在外地，独居，邻里纠纷频发。", 1),
+        (orgs.other_village, "赵某某家庭", "婆媳矛盾激化，曾有肢体冲突。", 2),
     ]:
         risk.risk_entry_create(
             actor=None,
-            org=orgs.village,
+            org=village,
             household=household,
             situation=situation,
             risk_level=level,
