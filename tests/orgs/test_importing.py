@@ -34,21 +34,34 @@ VILLAGE_1 = "321202001001"
 VILLAGE_2 = "321202001002"
 
 
+def _rows_on_the_tree() -> list:
+    """Every model whose rows hang on an org, directly or through other rows."""
+    from django.apps import apps
+
+    hanging = {Org}
+    grew = True
+    while grew:
+        grew = False
+        for model in apps.get_models(include_auto_created=True):
+            if model in hanging:
+                continue
+            targets = {f.related_model for f in model._meta.concrete_fields if f.is_relation}
+            if targets & hanging:
+                hanging.add(model)
+                grew = True
+    return list(hanging)
+
+
 @pytest.fixture(autouse=True)
 def _empty_tree(db):
     """These tests build their own small tree: the seeded demo city is set aside.
 
-    A raw delete inside the test transaction: foreign keys are deferred and the
+    A raw delete inside the test transaction of every row that hangs on the tree (every
+    module's records, found from the foreign keys): foreign keys are deferred and the
     transaction is rolled back, so the demo city is back for the next test.
     """
-    from fulian.people.models import Person, PersonRelation, PersonTag
-
-    for model in (PersonTag, PersonRelation, Person):
+    for model in _rows_on_the_tree():
         model.objects.all()._raw_delete(model.objects.db)
-    for through in (Position.listed_orgs.through, Position.oversees.through):
-        through.objects.all()._raw_delete(through.objects.db)
-    Position.objects.all()._raw_delete(Position.objects.db)
-    Org.objects.all()._raw_delete(Org.objects.db)
 
 
 @pytest.fixture
