@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fulian.accounts.models import User
 from fulian.core.calendar import add_working_days
+from fulian.notifications.models import Notification
 
 from . import enquiries, handling, risk, services
 from .models import Case, Category, Channel, Enquiry, RiskEntry
@@ -128,6 +129,8 @@ def load_cases(orgs) -> None:
     if Case.objects.filter(number__startswith="WQ").exists():
         return
     rng = random.Random(6)  # noqa: S311 — demo data, repeatable on purpose
+    last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last_notification = last or 0
     today = timezone.localdate()
     handlers = {
         u.username: u
@@ -168,6 +171,8 @@ def load_cases(orgs) -> None:
     _load_public(orgs, rng)
     _load_enquiries(handlers["city_office"], rng)
     _load_risk(orgs)
+    # The demo's history is made up: messages about it would only bury real ones.
+    Notification.objects.filter(pk__gt=last_notification).delete()
 
 
 def _load_public(orgs, rng: random.Random) -> None:
