@@ -189,6 +189,9 @@ class Case(FirstContact):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return f"/cases/{self.pk}/"
+
     @classmethod
     def scope_filter(cls, scope) -> Q:
         """Handlers of the case's org, its responsible person, and people it is shared with."""

@@ -30,6 +30,9 @@ class Enquiry(FirstContact):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return f"/cases/enquiries/{self.pk}/"
+
     def on_escalated(self, people) -> None:
         """Enquiries are in the leaders' scope already."""
 

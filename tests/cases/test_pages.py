@@ -108,3 +108,9 @@ def test_the_case_list_stays_within_a_fixed_number_of_queries(
     client.get("/cases/")  # warm the per-process caches (content types, calendar)
     with django_assert_max_num_queries(16):
         client.get("/cases/")
+
+
+def test_the_process_page_opens_the_case(client_for, receive):
+    case = receive()
+    page = client_for("city_rights").get(f"/inbox/process/{case.process_id}/").content.decode()
+    assert f'href="/cases/{case.pk}/"' in page
