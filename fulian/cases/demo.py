@@ -15,6 +15,7 @@ from django.utils import timezone
 from fulian.accounts.models import User
 from fulian.core.calendar import add_working_days
 from fulian.notifications.models import Notification
+from fulian.workflow.models import Task
 
 from . import enquiries, handling, risk, services
 from .models import Case, Category, Channel, Enquiry, RiskEntry
@@ -72,10 +73,23 @@ def _receive(user: User, rng: random.Random, index: int, **extra) -> Case:
     )
 
 
-def _progress(case: Case, user: User, step: int, today: datetime.date) -> None:
+def _backdate_reply(case: Case, rng: random.Random) -> None:
+    """Most demo replies came within the 3 days, a few late: the figures look like life."""
+    day = min(
+        add_working_days(case.received_on, rng.choice([0, 1, 1, 2, 2, 3, 3, 3, 5])),
+        timezone.localdate(),
+    )
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 30)))
+    Case.objects.filter(pk=case.pk).update(replied_at=at)
+    Task.objects.filter(instance_id=case.process_id).update(completed_at=at)
+    case.refresh_from_db()
+
+
+def _progress(case: Case, user: User, step: int, today: datetime.date, rng: random.Random) -> None:
     """Move a case along: 0 open, 1 replied, 2 handled, 3 closed."""
     if step >= 1:
         services.case_reply(actor=user, case=case, text="已与当事人面谈，告知处理程序并联系对方。")
+        _backdate_reply(case, rng)
     if step >= 2:
         day = max(case.received_on, today - datetime.timedelta(days=3))
         if case.category.code in ("marriage_family", "domestic_violence", "children"):
@@ -157,12 +171,22 @@ def load_cases(orgs) -> None:
     for username, count, steps in plan:
         user = handlers[username]
         for n in range(count):
-            case = _receive(user, rng, index)
+            step = steps[n % len(steps)]
+            # Open ones came in the last days; the rest over the past two months.
+            received = _days_ago(rng.randint(0, 2) if step == 0 else rng.randint(3, 40))
+            case = _receive(user, rng, index, received_on=received)
             index += 1
-            _progress(case, user, steps[n % len(steps)], today)
+            _progress(case, user, step, today, rng)
     city = handlers["city_rights"]
     # Answered at once on the hotline; one extended; one long overdue (in her inbox).
-    _receive(city, rng, index, channel=Channel.HOTLINE, answer_now="已解答离婚财产分割的法律规定。")
+    _receive(
+        city,
+        rng,
+        index,
+        channel=Channel.HOTLINE,
+        received_on=today,
+        answer_now="已解答离婚财产分割的法律规定。",
+    )
     extended = _receive(city, rng, index + 1, received_on=_days_ago(2))
     services.case_extend(actor=city, case=extended, reason="需向当事人所在村核实情况")
     _receive(

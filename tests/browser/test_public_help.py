@@ -79,3 +79,8 @@ def test_the_rights_officer_handles_a_case_on_her_phone(phone):  # noqa: F811
     assert _fits_the_phone(page)
     _shot(page, "case-detail-390")
     _keep("case-detail-390")
+    for url, name in (("/cases/hotline/", "hotline-390"), ("/cases/figures/", "case-figures-390")):
+        page.goto(page.base_url + url)
+        assert _fits_the_phone(page), url
+        _shot(page, name)
+        _keep(name)
