@@ -93,6 +93,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class DataElementViewSet(viewsets.ReadOnlyModelViewSet):
+    unscoped_reason = "数据项是全系统共用的定义，不属于任何组织"
     serializer_class = DataElementSerializer
     permission_classes = [HasModelPermission]
     required_perm = "reports.view_dataset"
@@ -109,6 +110,7 @@ class DataSetViewSet(ScopedLookupMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    unscoped_reason = "指标是全系统共用的定义，不属于任何组织"
     serializer_class = IndicatorSerializer
     permission_classes = [HasModelPermission]
     required_perm = "reports.view_dataset"

@@ -116,6 +116,8 @@ ELEMENTS = [
         "",
         False,
     ),
+    ("volunteers", "注册巾帼志愿者人数", ValueType.INTEGER, Aggregation.LAST, "人", "", False),
+    ("volunteer_events", "志愿服务活动场次", ValueType.INTEGER, Aggregation.SUM, "场", "", False),
     ("two_cancer_aided", "“两癌”获救助人数", ValueType.INTEGER, Aggregation.SUM, "人", "", True),
     ("two_cancer_funds", "“两癌”救助金额", ValueType.NUMBER, Aggregation.SUM, "万元", "", False),
     ("note", "情况说明", ValueType.TEXT, Aggregation.SUM, "", "", False),
@@ -167,12 +169,23 @@ DATA_SETS = [
 ]
 
 
+# A county defines a report of its own: only its subtree reports it, or sees it.
+COUNTY_DATA_SET = (
+    "xinghua_volunteers",
+    "兴化市巾帼志愿服务季报",
+    PeriodType.QUARTERLY,
+    [OrgKind.TOWN],
+    15,
+    ["volunteers", "volunteer_events"],
+)
+
+
 def _n(key: str, low: int, high: int) -> int:
     """A stable pseudo-random figure, so the demo is the same on every machine."""
     return low + zlib.crc32(key.encode()) % (high - low + 1)
 
 
-def load_definitions(city: Org) -> dict[str, DataSet]:
+def load_definitions(city: Org, other_county: Org | None = None) -> dict[str, DataSet]:
     area, _ = Disaggregation.objects.get_or_create(code="urban_rural", defaults={"name": "城乡"})
     for order, (code, name) in enumerate([("urban", "城镇"), ("rural", "农村")]):
         DisaggregationOption.objects.get_or_create(
@@ -193,13 +206,16 @@ def load_definitions(city: Org) -> dict[str, DataSet]:
             },
         )
     data_sets = {}
-    for code, name, period_type, kinds, deadline, codes in DATA_SETS:
+    owned = [(city, spec) for spec in DATA_SETS]
+    if other_county is not None:
+        owned.append((other_county, COUNTY_DATA_SET))
+    for owner, (code, name, period_type, kinds, deadline, codes) in owned:
         data_set, created = DataSet.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
                 "period_type": period_type,
-                "owner": city,
+                "owner": owner,
                 "reporting_kinds": kinds,
                 "deadline_days": deadline,
             },
@@ -296,7 +312,7 @@ def _approved(data_set: DataSet, org: Org, period: str, approver: User | None) -
 def load_reports(orgs) -> None:
     if DataSet.objects.filter(code="org_building").exists():
         return
-    data_sets = load_definitions(orgs.city)
+    data_sets = load_definitions(orgs.city, orgs.other_county)
     today = timezone.localdate()
     town_cadre = User.objects.filter(username="town_cadre").first()
     county_cadre = User.objects.filter(username="county_cadre").first()
