@@ -235,10 +235,17 @@ def _writer(args) -> tuple[int, float]:
 def concurrency(data_set, province, writers: int) -> dict:
     from django.db import connections
 
+    from fulian.reports.models import Submission
     from fulian.reports.selectors import current_period
 
     period = current_period(data_set).previous().id
-    villages = [v.pk for v in _villages(province, writers * 200, offset=1000)]
+    chosen = _villages(province, writers * 200, offset=1000)
+    villages = [v.pk for v in chosen]
+    # Every run does the same work: each village's submission row exists beforehand.
+    Submission.objects.bulk_create(
+        [Submission(data_set=data_set, org=v, path=v.path, period=period) for v in chosen],
+        ignore_conflicts=True,
+    )
     connections.close_all()
     context = multiprocessing.get_context("fork")
     results = {}

@@ -117,12 +117,26 @@ def apply_value_deltas(deltas: Iterable[ValueDelta]) -> None:
 
 def apply_submission_deltas(data_set_id: int, period: str, org_id: int, path: str, deltas):
     """deltas: (submitted, on_time, approved) changes for one submission."""
-    if not any(deltas):
-        return
-    stripe = stripe_of(org_id)
+    apply_submission_deltas_many([(data_set_id, period, org_id, path, deltas)])
+
+
+def apply_submission_deltas_many(changes) -> None:
+    """Many submissions' (data set, period, org id, path, (submitted, on time, approved))
+    changes, merged per summary row and written in one ordered upsert."""
+    merged: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, ""])
+    for data_set_id, period, org_id, path, deltas in changes:
+        if not any(deltas):
+            continue
+        stripe = stripe_of(org_id)
+        for ancestor_id, depth, ancestor_path in summary_ancestors(path):
+            entry = merged[(data_set_id, period, ancestor_id, stripe)]
+            for i in range(3):
+                entry[i] += deltas[i]
+            entry[3], entry[4] = depth, ancestor_path
     rows = [
-        (data_set_id, period, ancestor_id, stripe, depth, ancestor_path, *deltas)
-        for ancestor_id, depth, ancestor_path in summary_ancestors(path)
+        (*key, depth, ancestor_path, submitted, on_time, approved)
+        for key, (submitted, on_time, approved, depth, ancestor_path) in sorted(merged.items())
+        if submitted or on_time or approved
     ]
     _upsert(
         SubmissionSummary._meta.db_table,

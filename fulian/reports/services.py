@@ -100,7 +100,8 @@ def clean_value(element: DataElement, raw) -> tuple[Decimal | None, str]:
     return number.quantize(Decimal("0.0001")), ""
 
 
-def check_can_enter(actor, data_set: DataSet, org: Org, period: Period | str) -> None:
+def check_can_enter(actor, data_set: DataSet, org: Org, period: Period | str) -> Submission | None:
+    """Refuse (in Chinese) what may not be entered; return the submission row if any."""
     period = parse(period) if isinstance(period, str) else period
     if actor is not None and not scope_for(actor, ENTER_PERM).covers_org(org):
         raise PermissionDenied(_("您无权填报该单位的报表"))
@@ -130,6 +131,7 @@ def check_can_enter(actor, data_set: DataSet, org: Org, period: Period | str) ->
             _("该报表当前状态为“%(state)s”，不能再修改；如需修改请上级退回或取消审核")
             % {"state": submission.get_state_display()}
         )
+    return submission
 
 
 def _store(actor, org: Org, period: str, cell: Cell, number, text) -> ValueDelta | None:
@@ -183,7 +185,7 @@ def values_save(
     Every cell is checked before anything is written; one bad cell writes nothing. A
     derived cell (一数一源) cannot be typed. Returns how many values changed."""
     period_obj = parse(period)
-    check_can_enter(actor, data_set, org, period_obj)
+    submission = check_can_enter(actor, data_set, org, period_obj)
     cells = {cell.key: cell for cell in cells_of(data_set)}
     errors = []
     cleaned = []
@@ -207,12 +209,14 @@ def values_save(
         raise ValidationError(errors)
     deltas = []
     with audit.acting_as(actor):
+        if submission is None:
+            _ensure_submission(data_set, org, period_obj.id)
         for cell, number, text in cleaned:
             delta = _store(actor, org, period_obj.id, cell, number, text)
             if delta:
                 deltas.append(delta)
+        # Last before commit: the summary rows are locked for as short a time as possible.
         apply_value_deltas(deltas)
-        _ensure_submission(data_set, org, period_obj.id)
     return len(deltas)
 
 

@@ -8,7 +8,13 @@ from django.db.models.functions import Concat, Mod, Substr
 from fulian.orgs.models import SEGMENT_WIDTH
 
 from .models import DataValue, Submission
-from .rollup import STRIPES, SUMMARY_DEPTHS, ValueDelta, apply_submission_deltas, apply_value_deltas
+from .rollup import (
+    STRIPES,
+    SUMMARY_DEPTHS,
+    ValueDelta,
+    apply_submission_deltas_many,
+    apply_value_deltas,
+)
 
 # Values below a county share all their summary ancestors, so grouping by the first
 # four path segments is enough to move their totals.
@@ -44,12 +50,14 @@ def repath(sender, org, old_path: str, new_path: str, **kwargs) -> None:
             a=Count("pk", filter=Q(counted_approved=True)),
         )
     )
+    changes = []
     for row in done:
         counted = (int(row["s"] or 0), int(row["t"] or 0), int(row["a"] or 0))
         after = new_path + row["prefix"][len(old_path) :]
         key = (row["data_set_id"], row["period"], row["stripe"])
-        apply_submission_deltas(*key, row["prefix"], tuple(-n for n in counted))
-        apply_submission_deltas(*key, after, counted)
+        changes.append((*key, row["prefix"], tuple(-n for n in counted)))
+        changes.append((*key, after, counted))
+    apply_submission_deltas_many(changes)
     for model in (DataValue, Submission):
         model.objects.filter(path__startswith=old_path).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
