@@ -288,6 +288,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("FULIAN_LOG_LEVEL", "WARNING")},
 }
 
+# How many proxies of ours stand in front (nginx: 1); X-Forwarded-For is believed only that far.
+FULIAN_TRUSTED_PROXIES = env_int("FULIAN_TRUSTED_PROXIES", 0)
+
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
