@@ -75,7 +75,8 @@ class FirstContact(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
-    summary = models.TextField(_("诉求内容"))
+    # Her account and the answer are personal data: encrypted at rest like names and phones.
+    summary = EncryptedTextField(_("诉求内容"), context="cases.contact.summary", mask="text")
     received_on = models.DateField(_("受理日期"), default=timezone.localdate)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,7 +98,9 @@ class FirstContact(models.Model):
     extension_reason = models.TextField(_("延期理由"), blank=True)
     extended_at = models.DateTimeField(_("延期时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    reply = models.TextField(_("答复内容"), blank=True)
+    reply = EncryptedTextField(
+        _("答复内容"), context="cases.contact.reply", mask="text", blank=True
+    )
     answered_at_once = models.BooleanField(_("当场答复"), default=False)
     is_major = models.BooleanField(_("重大事项"), default=False)
     state = models.CharField(

@@ -35,7 +35,14 @@ def mask_name(value: str | None) -> str:
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
-MASKS = {"id_number": mask_id_number, "phone": mask_phone, "name": mask_name}
+def mask_text(value: str | None) -> str:
+    """A narrative (a woman's account of her case) is never partly shown: only its length."""
+    if not value:
+        return ""
+    return f"（{len(str(value))}字，已隐藏）"
+
+
+MASKS = {"id_number": mask_id_number, "phone": mask_phone, "name": mask_name, "text": mask_text}
 
 
 def mask(kind: str, value) -> str:

@@ -1,0 +1,29 @@
+"""Her account of the case and the answer are encrypted at rest, and masked in audit rows."""
+
+import pytest
+from django.db import connection
+
+from fulian.cases import services
+from fulian.core.masking import mask_text
+from fulian.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_summary_and_reply_are_stored_encrypted(receive, user_named):
+    case = receive()
+    services.case_reply(actor=user_named("city_rights"), case=case, text="已约双方下周调解。")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT summary, reply FROM cases_case WHERE id = %s", [case.pk])
+        summary, reply = cursor.fetchone()
+    assert summary.startswith("fe1$") and "生活费" not in summary
+    assert reply.startswith("fe1$") and "调解" not in reply
+    case.refresh_from_db()
+    assert case.summary == "丈夫长期不给生活费，要求调解。"
+    rows = AuditEvent.objects.filter(object_id=str(case.pk)).values_list("changes", flat=True)
+    assert not any("生活费" in str(changes) for changes in rows)
+
+
+def test_a_masked_narrative_shows_only_its_length():
+    assert mask_text("丈夫长期不给生活费") == "（9字，已隐藏）"
+    assert mask_text("") == ""
