@@ -170,7 +170,9 @@ class Case(FirstContact):
     # The follow-up code of a public submission, hashed; she holds the only copy.
     public_code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    closure_note = models.TextField(_("办结情况"), blank=True)
+    closure_note = EncryptedTextField(
+        _("办结情况"), context="cases.case.closure_note", mask="text", blank=True
+    )
     satisfaction = models.CharField(
         _("当事人满意度"), max_length=12, choices=Satisfaction.choices, blank=True
     )

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.fields import EncryptedTextField
+
 
 class _CaseRecord(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
@@ -41,7 +43,7 @@ class MediationSession(_CaseRecord):
     held_on = models.DateField(_("调解日期"))
     place = models.CharField(_("地点"), max_length=100, blank=True)
     participants = models.CharField(_("参加人员"), max_length=200, blank=True)
-    notes = models.TextField(_("调解情况"))
+    notes = EncryptedTextField(_("调解情况"), context="cases.mediation.notes", mask="text")
     outcome = models.CharField(_("结果"), max_length=10, choices=MediationOutcome.choices)
 
     class Meta:
@@ -64,7 +66,7 @@ class LegalAid(_CaseRecord):
     kind = models.CharField(_("援助方式"), max_length=12, choices=LegalAidKind.choices)
     given_on = models.DateField(_("日期"))
     provider = models.CharField(_("承办律师/机构"), max_length=100, blank=True)
-    note = models.TextField(_("情况"), blank=True)
+    note = EncryptedTextField(_("情况"), context="cases.legal_aid.note", mask="text", blank=True)
 
     class Meta:
         verbose_name = _("法律援助")
@@ -90,8 +92,10 @@ class Referral(_CaseRecord):
     agency = models.CharField(_("转介单位类别"), max_length=15, choices=ReferralAgency.choices)
     agency_name = models.CharField(_("接收单位"), max_length=100)
     referred_on = models.DateField(_("转介日期"))
-    reason = models.TextField(_("转介事由"))
-    outcome = models.TextField(_("接收单位办理结果"), blank=True)
+    reason = EncryptedTextField(_("转介事由"), context="cases.referral.reason", mask="text")
+    outcome = EncryptedTextField(
+        _("接收单位办理结果"), context="cases.referral.outcome", mask="text", blank=True
+    )
     outcome_on = models.DateField(_("反馈日期"), null=True, blank=True)
 
     class Meta:
@@ -106,7 +110,7 @@ class Referral(_CaseRecord):
 class FollowUpVisit(_CaseRecord):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="follow_ups")
     visited_on = models.DateField(_("回访日期"))
-    note = models.TextField(_("回访情况"))
+    note = EncryptedTextField(_("回访情况"), context="cases.follow_up.note", mask="text")
 
     class Meta:
         verbose_name = _("回访")

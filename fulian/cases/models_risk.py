@@ -29,7 +29,7 @@ class RiskEntry(models.Model):
         related_name="+",
     )
     household = EncryptedTextField(_("家庭/对象"), context="cases.risk.household", mask="name")
-    situation = models.TextField(_("风险情形"))
+    situation = EncryptedTextField(_("风险情形"), context="cases.risk.situation", mask="text")
     risk_level = models.PositiveSmallIntegerField(_("风险等级"), choices=RiskLevel.choices)
     screening_every_days = models.PositiveSmallIntegerField(_("排查周期（天）"), default=30)
     is_active = models.BooleanField(_("在册"), default=True)
@@ -68,7 +68,9 @@ class ScreeningVisit(models.Model):
     risk_level_found = models.PositiveSmallIntegerField(
         _("排查后风险等级"), choices=RiskLevel.choices, null=True, blank=True
     )
-    note = models.TextField(_("排查情况"), blank=True)
+    note = EncryptedTextField(
+        _("排查情况"), context="cases.screening.note", mask="text", blank=True
+    )
 
     scope_org_field = "entry__org"
     scope_path_field = "entry__org__path"

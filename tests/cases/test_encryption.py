@@ -27,3 +27,20 @@ def test_the_summary_and_reply_are_stored_encrypted(receive, user_named):
 def test_a_masked_narrative_shows_only_its_length():
     assert mask_text("丈夫长期不给生活费") == "（9字，已隐藏）"
     assert mask_text("") == ""
+
+
+def test_every_narrative_of_the_cases_module_is_encrypted():
+    """Handling notes, referrals and the risk register tell her story too."""
+    from django.apps import apps
+
+    from fulian.core.fields import EncryptedTextField
+
+    plain_text = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_app_config("cases").get_models()
+        for field in model._meta.concrete_fields
+        if field.get_internal_type() == "TextField" and not isinstance(field, EncryptedTextField)
+    ]
+    # Why a reply was extended is an administrative line the level above reads in the
+    # overdue lists, not her account.
+    assert set(plain_text) <= {"Case.extension_reason", "Enquiry.extension_reason"}, plain_text
