@@ -20,6 +20,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_demo()
 
 
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the default language: a page a test opened in English
+    (the crawl switches languages) must not leave English active for the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser and transactional tests empty the database afterwards: run them last.
     items.sort(

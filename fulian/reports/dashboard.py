@@ -10,11 +10,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from fulian.core import audit
-from fulian.core.imports import template_response
-
 from . import completeness, indicators, rollup, selectors
-from .exports import table_workbook
+from .exports import xlsx_response
 from .models import DataSetElement
 from .periods import last_periods
 
@@ -183,16 +180,15 @@ def dashboard(request):
         chart = next((c for c in context["charts"] if c.key == export), None)
         if chart is None:
             raise Http404
-        audit.record_export(
+        return xlsx_response(
+            request,
             what=f"dashboard:{chart.key}",
-            rows=len(chart.rows),
-            filters={"org": org.pk},
-            masked=False,
             org=org,
-            actor=request.user,
+            title=f"{org.name} {chart.title}",
+            header=chart.header,
+            rows=chart.rows,
+            filename=f"dashboard-{chart.key}.xlsx",
         )
-        content = table_workbook(f"{org.name} {chart.title}", chart.header, chart.rows)
-        return template_response(content, f"dashboard-{chart.key}.xlsx")
     children = org.children.filter(status="active").exclude(kind="department").order_by("path")
     context.update(
         {

@@ -21,7 +21,7 @@ from fulian.orgs.models import Org
 
 from . import rollup
 from .models import DataElement, DisaggregationOption, Indicator
-from .periods import Period
+from .periods import Period, PeriodType
 
 _OPERAND = re.compile(r"#\{([A-Za-z0-9_\-]+)(?:\.([A-Za-z0-9_\-]+))?\}")
 _ALLOWED = (
@@ -171,13 +171,7 @@ def _side(formula: str, org: Org, period: Period, period_type_of) -> Decimal | N
 def element_period_type(element: DataElement) -> str:
     """The period type an element is collected in: that of the first data set holding it."""
     row = element.datasetelement_set.select_related("data_set").order_by("data_set_id").first()
-    return row.data_set.period_type if row else period_type_of_default()
-
-
-def period_type_of_default() -> str:
-    from .periods import PeriodType
-
-    return PeriodType.YEARLY
+    return row.data_set.period_type if row else PeriodType.YEARLY
 
 
 def evaluate(indicator: Indicator, org: Org, period: Period) -> IndicatorValue:

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fulian.orgs.models import Org, OrgKind
+from fulian.orgs.models import SEGMENT_WIDTH, Org, OrgKind
 
 from .periods import PeriodType
 
@@ -141,6 +141,21 @@ class DataSet(models.Model):
 
     def audit_org(self) -> Org:
         return self.owner
+
+    @classmethod
+    def scope_filter(cls, scope) -> Q:
+        """A data set defined at or above her orgs is hers to report; one defined inside
+        her scope is hers to read. Nobody else sees it."""
+        roots = [path for _, path in scope.subtrees] + [path for _, path in scope.orgs]
+        above = {
+            path[:end]
+            for path in roots
+            for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)
+        }
+        within = Q(pk__in=[])
+        for path in roots:
+            within |= Q(owner__path__startswith=path)
+        return Q(owner__path__in=above) | within
 
     def reporting_kind_labels(self) -> list[str]:
         return [str(OrgKind(kind).label) for kind in self.reporting_kinds if kind in OrgKind]

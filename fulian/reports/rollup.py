@@ -297,12 +297,22 @@ class ChildFigure:
     figure: Figure
 
 
+def child_orgs(org: Org) -> list[Org]:
+    return list(Org.objects.filter(parent=org).only("id", "name", "path", "depth", "kind"))
+
+
 def children_breakdown(
-    element: DataElement, org: Org, period: Period | str, *, period_type: str
+    element: DataElement,
+    org: Org,
+    period: Period | str,
+    *,
+    period_type: str,
+    children: list[Org] | None = None,
 ) -> tuple[list[ChildFigure], Figure]:
-    """Each child's subtree figure, and the org's own figure (本级)."""
+    """Each child's subtree figure, and the org's own figure (本级). Pass ``children``
+    (``child_orgs(org)``) when breaking down several elements of one org."""
     periods = period_parts(period_type, period)
-    children = list(Org.objects.filter(parent=org).only("id", "name", "path", "depth", "kind"))
+    children = child_orgs(org) if children is None else children
     if element.is_derived:
         return (
             [ChildFigure(child, derived_total(element, child, period)) for child in children],
@@ -374,11 +384,3 @@ def options_breakdown(
         (option, total(element, org, period, period_type=period_type, option_key=option.pk))
         for option in element.disaggregation.options.all()
     ]
-
-
-def pending_approval(data_set_id: int, org: Org, period: str) -> int:
-    """Submissions in the subtree not yet approved (shown as such to the levels above)."""
-    from .completeness import counts
-
-    figures = counts(data_set_id, org, period)
-    return figures.submitted - figures.approved

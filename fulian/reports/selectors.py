@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from fulian.accounts.scope import current_positions, filter_queryset, scope_for
-from fulian.orgs.models import SEGMENT_WIDTH, Org
+from fulian.orgs.models import Org
 
 from .completeness import deadline_of, must_report
 from .models import DataSet, DataValue, Indicator, Submission
@@ -38,27 +38,13 @@ def org_for_viewer(user, org_id) -> Org:
     return org
 
 
-def _ancestor_paths(paths: list[str]) -> set[str]:
-    found = set()
-    for path in paths:
-        for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH):
-            found.add(path[:end])
-    return found
-
-
 def data_sets_for(user) -> QuerySet[DataSet]:
     """Data sets defined at or above her orgs (she reports them) or within her scope."""
-    scope = scope_for(user, "reports.view_dataset")
-    if scope.is_empty:
-        return DataSet.objects.none()
-    if scope.everything:
-        return DataSet.objects.filter(is_active=True).select_related("owner")
-    roots = [path for _, path in scope.subtrees] + [path for _, path in scope.orgs]
-    above = Q(owner__path__in=_ancestor_paths(roots))
-    within = Q()
-    for path in roots:
-        within |= Q(owner__path__startswith=path)
-    return DataSet.objects.filter(above | within, is_active=True).select_related("owner")
+    return filter_queryset(
+        DataSet.objects.filter(is_active=True).select_related("owner"),
+        user,
+        "reports.view_dataset",
+    )
 
 
 def data_set_for_viewer(user, data_set_id) -> DataSet:

@@ -10,17 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.accounts.scope import scope_for
-from fulian.core import audit
 from fulian.core.errors import error_text
-from fulian.core.imports import template_response
 
 from . import completeness, rollup, selectors, services, sources
-from .exports import table_workbook
+from .exports import xlsx_response
 from .models import SubmissionState
 from .periods import last_periods, parse
 
@@ -229,16 +226,15 @@ def _completeness_export(request, data_set, org, period, children):
         [child.name, c.expected, c.submitted, c.on_time, c.approved, c.rate or 0]
         for child, c in children
     ]
-    audit.record_export(
+    return xlsx_response(
+        request,
         what=f"completeness:{data_set.code}:{period.id}",
-        rows=len(rows),
-        filters={"org": org.pk},
-        masked=False,
         org=org,
-        actor=request.user,
+        title=f"{data_set.name} {period.label} {org.name}",
+        header=header,
+        rows=rows,
+        filename=f"completeness-{data_set.code}-{period.id}.xlsx",
     )
-    content = table_workbook(f"{data_set.name} {period.label} {org.name}", header, rows)
-    return template_response(content, f"completeness-{data_set.code}-{period.id}.xlsx")
 
 
 @login_required
@@ -257,9 +253,10 @@ def figures_page(request, data_set_id):
     columns = []
     child_rows: dict[int, dict] = {}
     own_row = []
+    orgs_below = rollup.child_orgs(org)
     for element in elements:
         children, own = rollup.children_breakdown(
-            element, org, period, period_type=data_set.period_type
+            element, org, period, period_type=data_set.period_type, children=orgs_below
         )
         columns.append(
             (element, rollup.total(element, org, period, period_type=data_set.period_type))
@@ -279,16 +276,15 @@ def figures_page(request, data_set_id):
         header = [_("单位")] + [e.name for e in elements]
         table = [[r["org"].name] + [f.value or 0 for f in r["figures"]] for r in rows]
         table.append([_("合计")] + [f.value or 0 for _e, f in columns])
-        audit.record_export(
+        return xlsx_response(
+            request,
             what=f"figures:{data_set.code}:{period.id}",
-            rows=len(table),
-            filters={"org": org.pk},
-            masked=False,
             org=org,
-            actor=request.user,
+            title=f"{data_set.name} {period.label} {org.name}",
+            header=header,
+            rows=table,
+            filename=f"figures-{data_set.code}-{period.id}.xlsx",
         )
-        content = table_workbook(f"{data_set.name} {period.label} {org.name}", header, table)
-        return template_response(content, f"figures-{data_set.code}-{period.id}.xlsx")
     return render(
         request,
         "reports/figures.html",
@@ -314,7 +310,3 @@ def _breadcrumbs(user, org):
     scope = scope_for(user, selectors.VIEW_PERM)
     ancestors = Org.objects.filter(pk__in=org.ancestor_ids()).order_by("path")
     return [a for a in ancestors if scope.covers_org(a)]
-
-
-def entry_link(data_set, org, period) -> str:
-    return reverse("reports:entry", args=[data_set.pk, org.pk, period])
