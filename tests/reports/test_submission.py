@@ -261,3 +261,17 @@ def test_reminders_go_to_villages_that_have_not_reported_before_the_deadline(
     # village_chair has submitted this year's report: no reminder for her.
     assert not user_named("village_chair").notifications.filter(kind="report_deadline").exists()
     assert completeness.due_soon(deadline - dt.timedelta(days=30)) == []
+
+
+def test_completeness_of_a_towns_villages_takes_two_queries_and_matches_a_live_count(
+    building, this_year, town
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = completeness.children_counts(building, town, this_year)
+    assert len(queries) <= 3  # the children, who must report, who did
+    assert len(rows) > 5
+    for village, counts in rows:
+        assert counts == completeness._live(building, village, this_year), village.name
