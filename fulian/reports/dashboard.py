@@ -133,7 +133,7 @@ def build(user, org, *, focus: str | None = None) -> dict:
             indicator_values.append(
                 {"value": indicators.evaluate(indicator, org, period), "period": period}
             )
-    overdue = _overdue(org)
+    overdue = _overdue(user, org)
     return {
         "org": org,
         "figures": figures,
@@ -153,13 +153,19 @@ def _indicator_period(indicator, data_sets):
     return None
 
 
-def _overdue(org) -> dict:
-    """Open workflow tasks past their due date in the subtree (all modules)."""
+def _overdue(user, org) -> dict:
+    """Open workflow tasks past their due date in the subtree (all modules), counted
+    through her scope over processes: someone who may not oversee processes sees 0."""
+    from fulian.accounts.scope import filter_queryset
     from fulian.workflow.deadlines import overdue_filter
     from fulian.workflow.models import Task, TaskState
 
-    tasks = Task.objects.filter(
-        overdue_filter(), state=TaskState.OPEN, instance__org__path__startswith=org.path
+    tasks = filter_queryset(
+        Task.objects.filter(
+            overdue_filter(), state=TaskState.OPEN, instance__org__path__startswith=org.path
+        ),
+        user,
+        "workflow.view_processinstance",
     )
     return {"count": tasks.count()}
 
